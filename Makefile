@@ -1,0 +1,31 @@
+# The README's two commands are `make run` and `make test`; everything else is a helper.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml setup.py
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/wuyedesk
+
+lint: $(STAMP)
+	$(BIN)/ruff check wuyedesk tests
+	$(BIN)/ruff format --check wuyedesk tests
+	$(BIN)/mypy
+
+test: $(STAMP)
+	$(BIN)/ruff check wuyedesk tests
+	$(BIN)/ruff format --check wuyedesk tests
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

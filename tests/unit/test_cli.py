@@ -1,0 +1,110 @@
+"""The command line contract: exit codes, one clear line on stderr, tab-separated lists."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DIRECTOR_PIN, FAST_N, PASSPHRASE
+from wuyedesk import __version__
+from wuyedesk.cli import main
+from wuyedesk.store import keys
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    db = tmp_path / "office.wuye"
+    monkeypatch.setenv("WUYEDESK_DB", str(db))
+    monkeypatch.setenv("WUYEDESK_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("WUYEDESK_DIRECTOR_PIN", DIRECTOR_PIN)
+    monkeypatch.setattr(keys, "PASSPHRASE_N", FAST_N)
+    return db
+
+
+def _init(capsys: pytest.CaptureFixture[str]) -> str:
+    assert (
+        main(["init", "--office-name", "某管理处", "--estate", "锦绣花园", "--director", "王建国"])
+        == 0
+    )
+    return capsys.readouterr().out
+
+
+def test_init_prints_the_recovery_key_once(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _init(capsys)
+    assert "恢复密钥" in out
+    recovery = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
+    assert keys.read_key_file(env).unwrap("recovery", recovery)
+    assert main(["init"]) == 1
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_errors_are_one_line_on_stderr_with_nonzero_exit(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "找不到办公文件" in err
+    _init(capsys)
+    monkeypatch.setenv("WUYEDESK_PASSPHRASE", "wrong horse 12")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "密码不正确" in err
+
+
+def test_check_backup_restore_and_audit_verify(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _init(capsys)
+    assert main(["check"]) == 0
+    assert "检查通过" in capsys.readouterr().out
+    assert main(["backup", str(tmp_path / "b.wuye")]) == 0
+    assert main(["restore", str(tmp_path / "b.wuye")]) == 0
+    assert main(["audit", "verify"]) == 0
+    assert "审计日志完整" in capsys.readouterr().out
+
+
+def test_passphrase_change_through_the_cli(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _init(capsys)
+    monkeypatch.setenv("WUYEDESK_NEW_PASSPHRASE", "second passphrase 2")
+    assert main(["passphrase"]) == 0
+    monkeypatch.setenv("WUYEDESK_PASSPHRASE", "second passphrase 2")
+    assert main(["check"]) == 0
+
+
+def test_list_bad_month_and_unknown_unit(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _init(capsys)
+    assert main(["list", "contacts", "--month", "2026-13"]) == 1
+    assert "月份格式" in capsys.readouterr().err
+    assert main(["list", "repairs", "--unit", "99栋101"]) == 1
+    assert "没有房号" in capsys.readouterr().err
+    assert main(["list", "repairs"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["number\tdate\tunit\tstate\tkind\tcategory\treporter\tphone\tpaid"]
+
+
+def test_no_passphrase_and_no_terminal_is_a_clear_error(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _init(capsys)
+    monkeypatch.delenv("WUYEDESK_PASSPHRASE")
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["check"]) == 1
+    assert "WUYEDESK_PASSPHRASE" in capsys.readouterr().err
+
+
+def test_console_script_prints_version(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wuyedesk", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"wuyedesk {__version__}"

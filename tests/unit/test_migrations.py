@@ -1,0 +1,85 @@
+"""An older office file is migrated on open, after a backup, with its records intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from tests.conftest import PASSPHRASE
+from wuyedesk.services import office as office_service
+from wuyedesk.services.context import Actor
+from wuyedesk.services.residents import search_residents
+from wuyedesk.store import keys, schema
+from wuyedesk.store.engine import make_engine
+from wuyedesk.store.models import Office, utcnow
+from wuyedesk.store.office_file import OfficeFile
+
+
+def _file_at_first_revision(path: Path) -> None:
+    """Build an office file as the first released program left it, with one resident."""
+    keyfile, data_key, _ = keys.create_key_file(path, PASSPHRASE, passphrase_n=2**10)
+    engine = make_engine(path, data_key, create=True)
+    schema.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            Office.__table__.insert().values(
+                office_uid=keyfile.office_id,
+                name="旧管理处",
+                estate_name="旧小区",
+                created_at=utcnow(),
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO building(id, label, floors_above, floors_below) VALUES (1, '5', 9, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO floor(id, building_id, storey, label, refuge) VALUES (1, 1, 3, '3', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO unit(id, code, building_id, floor_id, room, sort_key, version) "
+                "VALUES (1, '5栋301', 1, 1, '301', 'x', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO resident(unit_id, name, role, phone, data_status, consent_disclose,"
+                " created_at, updated_at, version) VALUES (1, '张伟', 'owner', '13800138000',"
+                " 'valid', 0, '2025-01-01 00:00:00', '2025-01-01 00:00:00', 1)"
+            )
+        )
+    engine.dispose()
+
+
+def test_older_file_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.wuye"
+    _file_at_first_revision(path)
+    office: OfficeFile = office_service.unlock(path, passphrase=PASSPHRASE)
+    try:
+        assert office.migrated_from == "0001"
+        assert schema.current_revision(office.engine) == schema.head_revision()
+        backup = tmp_path / "old.wuye.pre-0001"
+        assert backup.exists() and keys.key_path(backup).exists()
+        # The new revision's search index was filled from the records already there.
+        found = search_residents(office, Actor.command_line(), "张伟")
+        assert [r.name for r in found] == ["张伟"]
+        assert found[0].phone == "138****8000"
+    finally:
+        office.close()
+    # The backup is the untouched old file: still at the first revision.
+    engine = make_engine(backup, keys.read_key_file(backup).unwrap("passphrase", PASSPHRASE))
+    assert schema.current_revision(engine) == "0001"
+    engine.dispose()
+
+
+def test_a_current_file_is_not_migrated(office: OfficeFile, office_path: Path) -> None:
+    office.close()
+    reopened = office_service.unlock(office_path, passphrase=PASSPHRASE)
+    assert reopened.migrated_from is None
+    assert not list(office_path.parent.glob("*.pre-*"))
+    reopened.close()

@@ -1,0 +1,3 @@
+from wuyedesk.cli import main
+
+raise SystemExit(main())

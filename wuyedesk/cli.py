@@ -1,0 +1,268 @@
+"""The command line: the same use-cases as the screens, for scripts and the office's IT person.
+
+Exit 0 on success; on a problem a person can fix, one clear Chinese line on
+stderr and exit 1 (2 for a mistyped command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from wuyedesk import __version__
+from wuyedesk.domain.errors import UserError
+from wuyedesk.paths import default_office_path
+from wuyedesk.services import listing
+from wuyedesk.services import office as office_service
+from wuyedesk.services.context import Actor
+from wuyedesk.store.office_file import OfficeFile
+
+PASSPHRASE_ENV = "WUYEDESK_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "WUYEDESK_NEW_PASSPHRASE"
+PIN_ENV = "WUYEDESK_DIRECTOR_PIN"
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UserError(f"请设置环境变量 {env}，或在终端中运行以便输入")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再输入一次：") != first:
+        raise UserError("两次输入的密码不一致")
+    return first
+
+
+def _open(args: argparse.Namespace) -> OfficeFile:
+    passphrase = _secret(PASSPHRASE_ENV, "办公室密码：")
+    office = office_service.unlock(args.db, passphrase=passphrase)
+    if office.migrated_from:
+        _say(f"办公文件已从结构版本 {office.migrated_from} 升级；升级前的备份在同一文件夹")
+    return office
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create an office file and print its recovery key once."""
+    passphrase = _secret(PASSPHRASE_ENV, "设置办公室密码：", confirm=True)
+    pin = _secret(PIN_ENV, f"为 {args.director} 设置 PIN（4–8 位数字）：", confirm=True)
+    office, recovery = office_service.init_office(
+        args.db,
+        passphrase,
+        office_name=args.office_name,
+        estate_name=args.estate,
+        director_name=args.director,
+        director_pin=pin,
+    )
+    office.close()
+    _print_recovery(args.db, recovery)
+    return 0
+
+
+def _print_recovery(path: Path, recovery: str) -> None:
+    line = "=" * 60
+    _say(f"已创建办公文件：{path}")
+    _say(line)
+    _say("恢复密钥（只显示这一次，请打印或抄写后锁进保险柜）：")
+    _say("")
+    _say(f"    {recovery}")
+    _say("")
+    _say("忘记办公室密码时，用它设置新密码：wuyedesk passphrase --recovery")
+    _say(line)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Fill an office with a believable estate and a year of records (created if missing)."""
+    from wuyedesk.services import demo
+
+    if args.households < 1 or args.households > 50_000:
+        raise UserError("--households 应在 1 到 50000 之间")
+    started = time.perf_counter()
+    if args.db.exists():
+        office = _open(args)
+    else:
+        passphrase = _secret(PASSPHRASE_ENV, "设置办公室密码：", confirm=True)
+        office, recovery = office_service.init_office(
+            args.db,
+            passphrase,
+            office_name=demo.DEMO_OFFICE,
+            estate_name=demo.DEMO_ESTATE,
+            director_name=demo.DEMO_DIRECTOR,
+            director_pin=demo.DEMO_PIN,
+        )
+        _print_recovery(args.db, recovery)
+    try:
+        summary = demo.generate_demo(
+            office,
+            Actor.command_line(),
+            households=args.households,
+            seed=args.seed,
+            progress=_progress,
+        )
+    finally:
+        office.close()
+    sys.stderr.write("\n")
+    _say(summary.describe())
+    _say(f"用时 {time.perf_counter() - started:.1f} 秒；演示员工的 PIN 均为 {demo.DEMO_PIN}")
+    return 0
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{what} {done}/{total}   ")
+        sys.stderr.flush()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check integrity, schema version and the audit chain."""
+    office = _open(args)
+    try:
+        report = office_service.check(office)
+    finally:
+        office.close()
+    _say(f"完整性检查：{report.integrity}")
+    _say(f"结构版本：{report.schema_revision}（本程序最新 {report.schema_head}）")
+    chain = report.audit_problem or "链条完整"
+    _say(f"审计日志：{report.audit_lines} 行，{chain}")
+    if not report.ok:
+        raise UserError("检查发现问题：" + "；".join(report.problems))
+    _say("检查通过")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a verified encrypted backup."""
+    office = _open(args)
+    try:
+        office_service.backup(office, Actor.command_line(), args.file)
+    finally:
+        office.close()
+    _say(f"已备份到 {args.file}（加密，已通过完整性检查）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the office file with a checked backup of the same office."""
+    office = _open(args)
+    reopened, kept = office_service.restore(office, Actor.command_line(), args.file)
+    reopened.close()
+    _say(f"已从 {args.file} 恢复；恢复前的办公文件保存为 {kept.name}")
+    return 0
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    """Change the office passphrase (or set a new one with the recovery key)."""
+    if args.recovery:
+        recovery = _secret("WUYEDESK_RECOVERY_KEY", "恢复密钥：")
+        new = _secret(NEW_PASSPHRASE_ENV, "新的办公室密码：", confirm=True)
+        office_service.reset_passphrase(args.db, recovery, new)
+    else:
+        old = _secret(PASSPHRASE_ENV, "当前办公室密码：")
+        new = _secret(NEW_PASSPHRASE_ENV, "新的办公室密码：", confirm=True)
+        office_service.change_passphrase(args.db, old, new)
+    _say("办公室密码已更改（记录数据未重写，恢复密钥不变）")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Verify the audit chain."""
+    office = _open(args)
+    try:
+        report = office_service.verify_audit(office, Actor.command_line())
+    finally:
+        office.close()
+    if not report.ok:
+        raise UserError(f"审计日志被改动：{report.reason}（共读 {report.lines} 行）")
+    _say(f"审计日志完整：{report.lines} 行，哈希链无断裂")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print one kind of record, tab-separated, with a header line."""
+    office = _open(args)
+    try:
+        header, rows = listing.list_records(
+            office, Actor.command_line(), args.kind, month=args.month, unit_code=args.unit
+        )
+    finally:
+        office.close()
+    out = sys.stdout
+    out.write("\t".join(header) + "\n")
+    for row in rows:
+        out.write("\t".join(row) + "\n")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the program's window."""
+    from wuyedesk.ui.app import run
+
+    return run(args.db)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser (the contract in DESIGN.md)."""
+    parser = argparse.ArgumentParser(prog="wuyedesk", description="物业管理处桌面程序 wuyedesk")
+    parser.add_argument("--version", action="version", version=f"wuyedesk {__version__}")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="办公文件路径（默认 WUYEDESK_DB 或用户数据文件夹）"
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("init", cmd_init, "创建办公文件")
+    p.add_argument("--office-name", default="物业管理处", help="管理处名称")
+    p.add_argument("--estate", default="小区", help="小区名称")
+    p.add_argument("--director", default="管理处主任", help="第一位管理处主任的姓名")
+    p = add("demo", cmd_demo, "生成演示小区和一年的记录")
+    p.add_argument("--households", type=int, required=True)
+    p.add_argument("--seed", type=int, default=1)
+    add("check", cmd_check, "完整性检查、结构版本、审计链")
+    p = add("backup", cmd_backup, "加密备份")
+    p.add_argument("file", type=Path)
+    p = add("restore", cmd_restore, "从备份恢复")
+    p.add_argument("file", type=Path)
+    p = add("passphrase", cmd_passphrase, "更改办公室密码")
+    p.add_argument("--recovery", action="store_true", help="用恢复密钥设置新密码")
+    p = add("audit", cmd_audit, "审计日志")
+    p.add_argument("action", choices=["verify"])
+    p = add("list", cmd_list, "列出记录（制表符分隔）")
+    p.add_argument("kind", choices=listing.KINDS)
+    p.add_argument("--month")
+    p.add_argument("--unit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.db = (args.db or default_office_path()).expanduser()
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return func(args)
+    except UserError as exc:
+        sys.stderr.write(f"wuyedesk: {exc.message}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("wuyedesk: 已取消\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""Field validators: ID numbers (GB 11643), phones, money in fen, names, plates; masking."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from wuyedesk.domain.errors import ValidationError
+
+# GB 11643 / ISO 7064 MOD 11-2
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+PROVINCES = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+)  # fmt: skip
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MONEY = re.compile(r"^(\d+)(?:\.(\d{1,2}))?$")
+MAX_MONEY_FEN = 10_000_000 * 100
+_PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$")
+_PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+
+
+def normalize_text(text: str) -> str:
+    """Fold full-width digits, letters and spaces to ASCII and strip the ends."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def id_check_digit(first17: str) -> str:
+    """Return the GB 11643 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def check_id_number(text: str, field: str = "id_number") -> str:
+    """Check an 18-digit resident ID number and return it normalised (upper-case X)."""
+    value = normalize_text(text).replace(" ", "").upper()
+    if not value:
+        raise ValidationError(field, "身份证号码不能为空")
+    if len(value) != 18:
+        raise ValidationError(field, f"身份证号码应为 18 位，现在是 {len(value)} 位")
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise ValidationError(field, "身份证号码前 17 位应为数字，最后一位为数字或 X")
+    if int(value[:2]) not in PROVINCES:
+        raise ValidationError(field, f"身份证号码的地区码 {value[:2]} 不存在")
+    try:
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise ValidationError(field, f"身份证号码中的出生日期 {value[6:14]} 不是有效日期") from None
+    if birth.year < 1900 or birth > date.today():
+        raise ValidationError(field, f"身份证号码中的出生日期 {birth} 不合理")
+    expected = id_check_digit(value[:17])
+    if value[17] != expected:
+        raise ValidationError(field, f"身份证号码校验位不正确，应为 {expected}，请核对")
+    return value
+
+
+def make_id_number(region6: str, birth: date, seq3: str) -> str:
+    """Build a valid ID number from region, birth date and sequence (demo data and tests)."""
+    first17 = f"{region6}{birth:%Y%m%d}{seq3}"
+    if len(first17) != 17 or not first17.isdigit():
+        raise ValueError("region6 must be 6 digits and seq3 3 digits")
+    return first17 + id_check_digit(first17)
+
+
+def _digits_only(text: str) -> str:
+    return re.sub(r"[\s\-()（）]", "", normalize_text(text))
+
+
+def check_mobile(text: str, field: str = "phone") -> str:
+    """Check a mainland mobile number and return its 11 digits."""
+    value = _digits_only(text)
+    for prefix in ("+86", "0086", "86"):
+        if value.startswith(prefix) and len(value) == 11 + len(prefix):
+            value = value[len(prefix) :]
+            break
+    if not value:
+        raise ValidationError(field, "手机号不能为空")
+    if not value.isdigit():
+        raise ValidationError(field, "手机号只能包含数字")
+    if not _MOBILE.match(value):
+        raise ValidationError(field, "手机号应为 11 位，以 13–19 开头")
+    return value
+
+
+def _area_code_length(digits: str) -> int:
+    # 010 and 02X are three digits (0 + 2); every other area code is four (0 + 3).
+    return 3 if digits.startswith(("01", "02")) else 4
+
+
+def check_landline(text: str, field: str = "phone") -> str:
+    """Check a landline (area code optional, extension allowed); return 021-12345678[-123]."""
+    value = normalize_text(text)
+    extension = ""
+    parts = re.split(r"转|ext\.?|x|#", value, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) == 2:
+        value, extension = parts[0], _digits_only(parts[1])
+        if not extension.isdigit() or len(extension) > 6:
+            raise ValidationError(field, "分机号应为 1 到 6 位数字")
+    digits = _digits_only(value)
+    if not digits.isdigit():
+        raise ValidationError(field, "固定电话只能包含数字、空格、括号和短横线")
+    if digits.startswith("0"):
+        split = _area_code_length(digits)
+        area, local = digits[:split], digits[split:]
+        if not 7 <= len(local) <= 8:
+            raise ValidationError(field, "固定电话号码（区号后）应为 7 或 8 位")
+        result = f"{area}-{local}"
+    else:
+        if not 7 <= len(digits) <= 8:
+            raise ValidationError(field, "固定电话应为 7 或 8 位，或带 0 开头的区号")
+        result = digits
+    if result.lstrip("0-")[:1] in ("0", "1"):
+        raise ValidationError(field, "固定电话号码不能以 0 或 1 开头")
+    return f"{result}-{extension}" if extension else result
+
+
+def check_phone(text: str, field: str = "phone") -> str:
+    """Check a mobile or landline number, whichever it is."""
+    digits = _digits_only(text)
+    if not digits:
+        raise ValidationError(field, "电话不能为空")
+    looks_mobile = digits.lstrip("+").startswith(("1", "861", "00861")) and len(digits) >= 11
+    try:
+        return check_mobile(text, field) if looks_mobile else check_landline(text, field)
+    except ValidationError:
+        raise ValidationError(
+            field, "电话号码格式不正确：手机为 11 位，固话如 021-12345678"
+        ) from None
+
+
+def mask_phone(phone: str) -> str:
+    """Mask a phone for display: 138****8000, landline 021-****5678."""
+    if _MOBILE.match(phone):
+        return f"{phone[:3]}****{phone[-4:]}"
+    if "-" in phone and phone.startswith("0"):
+        area, rest = phone.split("-", 1)
+        local = rest.split("-")[0]
+        return f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    return "*" * (len(phone) - 4) + phone[-4:]
+
+
+def mask_id(id_number: str) -> str:
+    """Mask an ID number for display: 3101**********1234."""
+    if len(id_number) == 18:
+        return f"{id_number[:4]}{'*' * 10}{id_number[-4:]}"
+    if len(id_number) <= 4:
+        return "*" * len(id_number)
+    return f"{id_number[:2]}{'*' * (len(id_number) - 4)}{id_number[-2:]}"
+
+
+def parse_money(text: str, field: str = "amount") -> int:
+    """Read an amount in yuan ('12.50', '¥1,234.5') as integer fen, never through float."""
+    value = normalize_text(str(text)).replace(",", "").replace("，", "")
+    value = value.lstrip("¥￥").removesuffix("元").strip()
+    if not value:
+        raise ValidationError(field, "金额不能为空")
+    if value.startswith("-"):
+        raise ValidationError(field, "金额不能为负数")
+    match = _MONEY.match(value)
+    if not match:
+        if re.match(r"^\d+\.\d{3,}$", value):
+            raise ValidationError(field, "金额最多保留两位小数（元.角分）")
+        raise ValidationError(field, "金额应为数字，例如 12.50")
+    yuan, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
+    fen = int(yuan) * 100 + int(cents)
+    if fen > MAX_MONEY_FEN:
+        raise ValidationError(field, "金额过大，请核对")
+    return fen
+
+
+def format_money(fen: int) -> str:
+    """Print fen as yuan with two decimals: 1250 → '12.50'."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def check_name(text: str, field: str = "name") -> str:
+    """Check a person's name: 1–40 characters, no digits."""
+    value = re.sub(r"\s+", " ", normalize_text(text))
+    if not value:
+        raise ValidationError(field, "姓名不能为空")
+    if len(value) > 40:
+        raise ValidationError(field, "姓名最多 40 个字")
+    if any(ch.isdigit() for ch in value):
+        raise ValidationError(field, "姓名中不能有数字")
+    if any(unicodedata.category(ch)[0] in "CS" for ch in value):
+        raise ValidationError(field, "姓名中有不能使用的符号")
+    return value
+
+
+def check_plate(text: str, field: str = "plate") -> str:
+    """Check a mainland car plate (沪A12345, new-energy 粤BD12345) and normalise it."""
+    value = normalize_text(text).replace(" ", "").replace("·", "").replace("-", "").upper()
+    if not value:
+        raise ValidationError(field, "车牌号不能为空")
+    if value[0] not in _PLATE_PROVINCES:
+        raise ValidationError(field, "车牌号应以省份简称开头，例如 沪A12345")
+    if not _PLATE.match(value):
+        raise ValidationError(field, "车牌号格式不正确，例如 沪A12345 或 粤BD12345")
+    return value

@@ -1,0 +1,51 @@
+"""Who may do what: one table, checked by every service function."""
+
+from __future__ import annotations
+
+from wuyedesk.domain.errors import PermissionDenied
+from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.services.context import Actor
+
+_ALL = frozenset(Role)
+_OFFICE = frozenset({Role.clerk, Role.assistant, Role.supervisor, Role.director, Role.service_desk})
+_MANAGERS = frozenset({Role.supervisor, Role.director})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "residents.view": _OFFICE | {Role.eng_supervisor, Role.security},
+    "residents.edit": frozenset({Role.clerk, Role.assistant, Role.supervisor, Role.director}),
+    "residents.reveal": frozenset({Role.clerk, Role.supervisor, Role.director}),
+    "residents.export_full": _MANAGERS,
+    "places.edit": frozenset({Role.clerk, Role.supervisor, Role.director}),
+    "staff.manage": _MANAGERS,
+    "office.backup": _MANAGERS | {Role.clerk},
+    "office.restore": frozenset({Role.director}),
+    "office.demo": frozenset({Role.director}),
+    "records.list": _ALL,
+    "audit.verify": _MANAGERS,
+}
+
+_ACTION_LABELS = {
+    "residents.view": "查看住户档案",
+    "residents.edit": "修改住户档案",
+    "residents.reveal": "查看完整电话和证件号码",
+    "residents.export_full": "导出未遮挡的住户资料",
+    "places.edit": "修改楼栋和房号",
+    "staff.manage": "管理员工账号",
+    "office.backup": "备份办公文件",
+    "office.restore": "恢复备份",
+    "office.demo": "生成演示数据",
+    "records.list": "查看登记记录",
+    "audit.verify": "核验审计日志",
+}
+
+
+def allowed(actor: Actor, action: str) -> bool:
+    """Tell whether the actor's role may do this action."""
+    return actor.role in PERMISSIONS[action]
+
+
+def require(actor: Actor, action: str) -> None:
+    """Refuse with a Chinese message when the actor's role may not do this action."""
+    if not allowed(actor, action):
+        role = ROLE_LABELS.get(actor.role, str(actor.role))
+        raise PermissionDenied(f"您的岗位（{role}）不能{_ACTION_LABELS[action]}")

@@ -1,0 +1,267 @@
+"""The resident archive (住户档案): add, edit, move out, list masked, search, reveal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wuyedesk.domain.errors import FormErrors, NotFound, UserError, ValidationError
+from wuyedesk.domain.validators import (
+    check_id_number,
+    check_landline,
+    check_mobile,
+    check_name,
+    check_phone,
+    check_plate,
+    mask_id,
+    mask_phone,
+)
+from wuyedesk.services.context import Actor
+from wuyedesk.services.permissions import require
+from wuyedesk.services.places import find_unit
+from wuyedesk.store import audit, search
+from wuyedesk.store.models import Resident, Unit
+from wuyedesk.store.office_file import OfficeFile
+
+ID_CARD = "居民身份证"
+ID_TYPES = (ID_CARD, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "其他")
+GENDERS = ("男", "女")
+ROLE_LABELS = {"owner": "业主", "tenant": "租户", "family": "家庭成员"}
+
+
+@dataclass(frozen=True)
+class ResidentView:
+    """A resident as a screen or list shows them: phone and ID masked unless revealed."""
+
+    id: int
+    unit_code: str
+    name: str
+    role: str
+    role_label: str
+    phone: str
+    landline: str
+    id_type: str
+    id_number: str
+    moved_in: date | None
+    moved_out: date | None
+    data_status: str
+    consent_disclose: bool
+    version: int
+    masked: bool
+
+
+def _date(field: str, value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(field, "日期格式应为 年-月-日，例如 2024-03-15") from None
+
+
+def validate_resident(data: dict[str, Any]) -> dict[str, Any]:
+    """Check every field of a resident form; collect all messages, field by field."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+
+    def take(field: str, check: Any) -> None:
+        value = data.get(field)
+        if value in (None, ""):
+            clean[field] = None
+            return
+        try:
+            clean[field] = check(value)
+        except ValidationError as exc:
+            errors[field] = exc.message
+
+    take("name", lambda v: check_name(str(v), "name"))
+    if clean.get("name") is None and "name" not in errors:
+        errors["name"] = "姓名不能为空"
+    role = data.get("role")
+    if role not in ROLE_LABELS:
+        errors["role"] = "请选择身份：业主、租户或家庭成员"
+    clean["role"] = role
+    take("gender", lambda v: _choice("gender", v, GENDERS, "性别"))
+    take("phone", lambda v: check_mobile(str(v), "phone"))
+    take("landline", lambda v: check_landline(str(v), "landline"))
+    if (
+        not clean.get("phone")
+        and not clean.get("landline")
+        and not ({"phone", "landline"} & errors.keys())
+    ):
+        errors["phone"] = "手机和固定电话至少填写一项"
+    id_type = data.get("id_type") or (ID_CARD if data.get("id_number") else None)
+    clean["id_type"] = id_type
+    if id_type == ID_CARD:
+        take("id_number", lambda v: check_id_number(str(v), "id_number"))
+    else:
+        take("id_number", lambda v: _text("id_number", v, 30, "证件号码"))
+    take("employer", lambda v: _text("employer", v, 100, "工作单位"))
+    take("emergency_name", lambda v: check_name(str(v), "emergency_name"))
+    take("emergency_phone", lambda v: check_phone(str(v), "emergency_phone"))
+    take("plate", lambda v: check_plate(str(v), "plate"))
+    take("habits", lambda v: _text("habits", v, 2000, "生活习惯及常住情况"))
+    for field in ("moved_in", "moved_out", "verified_on"):
+        take(field, lambda v, f=field: _date(f, v))
+    if clean.get("moved_in") and clean.get("moved_out") and clean["moved_out"] < clean["moved_in"]:
+        errors["moved_out"] = "迁出日期不能早于入住日期"
+    clean["consent_disclose"] = bool(data.get("consent_disclose", False))
+    if errors:
+        raise FormErrors(errors)
+    return clean
+
+
+def _choice(field: str, value: Any, choices: tuple[str, ...], label: str) -> str:
+    if value not in choices:
+        raise ValidationError(field, f"{label}应为：{'、'.join(choices)}")
+    return str(value)
+
+
+def _text(field: str, value: Any, limit: int, label: str) -> str:
+    text = str(value).strip()
+    if len(text) > limit:
+        raise ValidationError(field, f"{label}最多 {limit} 个字")
+    return text
+
+
+def add_resident_in(session: Session, actor: Actor, unit: Unit, clean: dict[str, Any]) -> Resident:
+    """Insert a validated resident into a unit inside an open transaction."""
+    resident = Resident(unit_id=unit.id, **clean)
+    resident.data_status = "valid"
+    if resident.verified_on is None:
+        resident.verified_on = date.today()
+    session.add(resident)
+    session.flush()
+    search.index_resident(
+        session, resident.id, resident.name, resident.phone, resident.landline, unit.code
+    )
+    audit.append(
+        session,
+        staff_id=actor.staff_id,
+        actor=actor.label,
+        action="resident.add",
+        target=f"resident:{resident.id}",
+        detail=unit.code,
+    )
+    return resident
+
+
+def add_resident(
+    office: OfficeFile, actor: Actor, unit_code: str, data: dict[str, Any]
+) -> ResidentView:
+    """Add a person to a unit's file; every field checked, one transaction."""
+    require(actor, "residents.edit")
+    clean = validate_resident(data)
+    with office.transaction() as session:
+        unit = find_unit(session, unit_code)
+        resident = add_resident_in(session, actor, unit, clean)
+        return _view(resident, unit.code, reveal=False)
+
+
+def _view(resident: Resident, unit_code: str, *, reveal: bool) -> ResidentView:
+    phone = resident.phone or ""
+    landline = resident.landline or ""
+    id_number = resident.id_number or ""
+    if not reveal:
+        phone = mask_phone(phone) if phone else ""
+        landline = mask_phone(landline) if landline else ""
+        id_number = mask_id(id_number) if id_number else ""
+    return ResidentView(
+        id=resident.id,
+        unit_code=unit_code,
+        name=resident.name,
+        role=resident.role,
+        role_label=ROLE_LABELS.get(resident.role, resident.role),
+        phone=phone,
+        landline=landline,
+        id_type=resident.id_type or "",
+        id_number=id_number,
+        moved_in=resident.moved_in,
+        moved_out=resident.moved_out,
+        data_status=resident.data_status,
+        consent_disclose=resident.consent_disclose,
+        version=resident.version,
+        masked=not reveal,
+    )
+
+
+def list_residents(
+    office: OfficeFile, actor: Actor, *, unit_code: str | None = None, current_only: bool = True
+) -> list[ResidentView]:
+    """Return residents in cabinet order (building, floor, unit), phones and IDs masked."""
+    require(actor, "residents.view")
+    with office.transaction() as session:
+        query = select(Resident, Unit.code).join(Unit, Unit.id == Resident.unit_id)
+        if unit_code:
+            query = query.where(Unit.id == find_unit(session, unit_code).id)
+        if current_only:
+            query = query.where(Resident.moved_out.is_(None))
+        query = query.order_by(Unit.sort_key, Resident.role.desc(), Resident.id)
+        return [_view(r, code, reveal=False) for r, code in session.execute(query)]
+
+
+def search_residents(office: OfficeFile, actor: Actor, query: str) -> list[ResidentView]:
+    """Find residents by name, phone tail, unit code or pinyin initials."""
+    require(actor, "residents.view")
+    with office.transaction() as session:
+        ids = search.search_resident_ids(session, query)
+        if not ids:
+            return []
+        rows = session.execute(
+            select(Resident, Unit.code)
+            .join(Unit, Unit.id == Resident.unit_id)
+            .where(Resident.id.in_(ids))
+            .order_by(Resident.moved_out.is_not(None), Unit.sort_key, Resident.id)
+        )
+        return [_view(r, code, reveal=False) for r, code in rows]
+
+
+def reveal_resident(office: OfficeFile, actor: Actor, resident_id: int) -> ResidentView:
+    """Show a resident's full phone and ID: a deliberate act, written to the audit log."""
+    require(actor, "residents.reveal")
+    with office.transaction() as session:
+        resident = session.get(Resident, resident_id)
+        if resident is None:
+            raise NotFound("找不到该住户")
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="resident.reveal",
+            target=f"resident:{resident.id}",
+        )
+        return _view(resident, resident.unit.code, reveal=True)
+
+
+def move_out(
+    office: OfficeFile, actor: Actor, resident_id: int, day: date, version: int
+) -> ResidentView:
+    """Record that a resident has moved out; they stay in the unit's history."""
+    require(actor, "residents.edit")
+    with office.transaction() as session:
+        resident = session.get(Resident, resident_id)
+        if resident is None:
+            raise NotFound("找不到该住户")
+        if resident.version != version:
+            raise UserError("该住户资料已被他人修改，请重新打开后再操作")
+        if resident.moved_out is not None:
+            raise UserError(f"该住户已于 {resident.moved_out} 迁出")
+        if resident.moved_in and day < resident.moved_in:
+            raise ValidationError("moved_out", "迁出日期不能早于入住日期")
+        resident.moved_out = day
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="resident.move_out",
+            target=f"resident:{resident.id}",
+            detail=str(day),
+        )
+        session.flush()
+        return _view(resident, resident.unit.code, reveal=False)

@@ -1,0 +1,161 @@
+"""Staff accounts and the name + PIN login on the shared PC."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wuyedesk.domain.errors import UserError, ValidationError
+from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.domain.validators import check_name
+from wuyedesk.services.context import Actor
+from wuyedesk.services.permissions import require
+from wuyedesk.store import audit
+from wuyedesk.store.models import Staff, utcnow
+from wuyedesk.store.office_file import OfficeFile
+
+PIN_PATTERN = re.compile(r"^\d{4,8}$")
+MAX_FAILED_PINS = 3
+LOCK_MINUTES = 5
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    """A member of staff as the login list shows them."""
+
+    id: int
+    name: str
+    role: Role
+    role_label: str
+    department: str | None
+    active: bool
+
+
+def hash_pin(pin: str) -> str:
+    """Return a salted scrypt hash of a PIN, with its parameters."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """Check a PIN against its stored hash in constant time."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    got = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p)
+    )
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def check_pin(pin: str) -> str:
+    """Refuse a PIN that is not 4 to 8 digits."""
+    pin = pin.strip()
+    if not PIN_PATTERN.match(pin):
+        raise ValidationError("pin", "PIN 应为 4 到 8 位数字")
+    if len(set(pin)) == 1:
+        raise ValidationError("pin", "PIN 不能全部是相同的数字")
+    return pin
+
+
+def _info(staff: Staff) -> StaffInfo:
+    role = Role(staff.role)
+    return StaffInfo(staff.id, staff.name, role, ROLE_LABELS[role], staff.department, staff.active)
+
+
+def add_staff_in(
+    session: Session, actor: Actor, name: str, role: str, pin: str, department: str | None = None
+) -> Staff:
+    """Add a member of staff inside an open transaction (also used by set-up and demo)."""
+    name = check_name(name)
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise ValidationError("role", f"没有「{role}」这个岗位") from None
+    pin = check_pin(pin)
+    if session.scalar(select(Staff.id).where(Staff.name == name)) is not None:
+        raise ValidationError("name", f"已有名为「{name}」的员工，请加以区分（如 张伟2）")
+    staff = Staff(name=name, role=role_value.value, department=department, pin_hash=hash_pin(pin))
+    session.add(staff)
+    session.flush()
+    audit.append(
+        session,
+        staff_id=actor.staff_id,
+        actor=actor.label,
+        action="staff.add",
+        target=f"staff:{staff.id}",
+        detail=f"{name} {ROLE_LABELS[role_value]}",
+    )
+    return staff
+
+
+def add_staff(
+    office: OfficeFile,
+    actor: Actor,
+    name: str,
+    role: str,
+    pin: str,
+    department: str | None = None,
+) -> StaffInfo:
+    """Add a member of staff who can then log in with name and PIN."""
+    require(actor, "staff.manage")
+    with office.transaction() as session:
+        return _info(add_staff_in(session, actor, name, role, pin, department))
+
+
+def list_staff(office: OfficeFile, *, active_only: bool = True) -> list[StaffInfo]:
+    """Return the staff for the login list, by role then name."""
+    with office.transaction() as session:
+        query = select(Staff).order_by(Staff.role, Staff.name)
+        if active_only:
+            query = query.where(Staff.active.is_(True))
+        return [_info(s) for s in session.scalars(query)]
+
+
+def login(office: OfficeFile, staff_id: int, pin: str) -> Actor:
+    """Check a PIN and return the logged-in actor; three misses lock the account a while."""
+    refusal: str | None = None
+    with office.transaction() as session:
+        staff = session.get(Staff, staff_id)
+        if staff is None or not staff.active:
+            raise UserError("找不到该员工账号")
+        now = utcnow()
+        if staff.locked_until is not None and staff.locked_until > now:
+            minutes = int((staff.locked_until - now).total_seconds() // 60) + 1
+            raise UserError(
+                f"PIN 连续输错 {MAX_FAILED_PINS} 次，账号已锁定，请 {minutes} 分钟后再试"
+            )
+        if pin_matches(pin.strip(), staff.pin_hash):
+            staff.failed_pins = 0
+            staff.locked_until = None
+            action = "login"
+        else:
+            # The failed count must survive the refusal, so it is committed first.
+            staff.failed_pins += 1
+            left = MAX_FAILED_PINS - staff.failed_pins
+            action = "login.failed"
+            refusal = f"PIN 不正确，还可再试 {left} 次"
+            if left <= 0:
+                staff.failed_pins = 0
+                staff.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                action = "login.locked"
+                refusal = f"PIN 不正确，账号已锁定 {LOCK_MINUTES} 分钟"
+        audit.append(
+            session, staff_id=staff.id, actor=staff.name, action=action, target=f"staff:{staff.id}"
+        )
+        actor = Actor(staff.id, staff.name, Role(staff.role))
+    if refusal is not None:
+        raise UserError(refusal)
+    return actor

@@ -1,0 +1,73 @@
+"""The encrypted engine: SQLCipher 4 under SQLAlchemy, opened with the raw data key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from wuyedesk.domain.errors import OfficeFileError
+
+# Set on every new connection, outside any transaction (inside one, journal_mode
+# silently stays "delete").
+CONNECTION_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA cache_size = -65536",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def _raw_connect(path: Path, data_key: bytes) -> Any:
+    conn = sqlcipher3.dbapi2.connect(str(path), isolation_level=None, check_same_thread=False)
+    # SQLCipher writes its own errors (a wrong key's HMAC failure) to stderr: silence it.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.dbapi2.DatabaseError:
+        conn.close()
+        raise OfficeFileError(
+            f"{path.name} 不是本办公室的办公文件（无法用此密钥解密），文件未被改动"
+        ) from None
+    for pragma in CONNECTION_PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+def check_key(path: Path, data_key: bytes) -> None:
+    """Open and close one connection, raising OfficeFileError if the key does not fit."""
+    _raw_connect(path, data_key).close()
+
+
+def make_engine(path: Path, data_key: bytes, *, create: bool = False) -> Engine:
+    """Return an engine on the encrypted office file; refuse a missing file unless creating."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise OfficeFileError(f"找不到办公文件 {path}，请先运行 wuyedesk init 创建")
+    if create and path.exists():
+        raise OfficeFileError(f"{path} 已存在，不会覆盖现有的办公文件")
+    check_key(path, data_key)
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=lambda: _raw_connect(path, data_key),
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+    )
+    _use_explicit_transactions(engine)
+    return engine
+
+
+def _use_explicit_transactions(engine: Engine) -> None:
+    # The driver runs in autocommit (isolation_level=None); SQLAlchemy's BEGIN is
+    # then real and immediate, so a writer takes the lock before it reads counters.
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

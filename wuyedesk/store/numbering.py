@@ -1,0 +1,61 @@
+"""Office numbers, gapless per kind and year: WX-2026-000123.
+
+The counter is bumped inside the same transaction that inserts the record,
+so a rolled-back save gives its number back and a committed one is never
+reused. Voided records keep their number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wuyedesk.store.models import NumberCounter
+
+PREFIXES = {
+    "repair_free": "WX",
+    "repair_paid": "YC",
+    "contact": "DJ",
+    "help": "QZ",
+    "visit": "HF",
+}
+_NUMBER = re.compile(r"^(WX|YC|DJ|QZ|HF)-(\d{4})-(\d{6})$")
+
+
+def next_number(session: Session, kind: str, year: int) -> str:
+    """Take the next number of this kind for this year, inside the caller's transaction."""
+    prefix = PREFIXES[kind]
+    result = session.execute(
+        update(NumberCounter)
+        .where(NumberCounter.prefix == prefix, NumberCounter.year == year)
+        .values(last=NumberCounter.last + 1)
+        .returning(NumberCounter.last)
+    ).scalar_one_or_none()
+    if result is None:
+        session.add(NumberCounter(prefix=prefix, year=year, last=1))
+        session.flush()
+        result = 1
+    return format_number(prefix, year, result)
+
+
+def format_number(prefix: str, year: int, serial: int) -> str:
+    """Print a number in the office's form."""
+    return f"{prefix}-{year}-{serial:06d}"
+
+
+def parse_number(text: str) -> tuple[str, int, int] | None:
+    """Split a typed or scanned number into (prefix, year, serial), or None."""
+    match = _NUMBER.match(text.strip().upper())
+    if not match:
+        return None
+    return match.group(1), int(match.group(2)), int(match.group(3))
+
+
+def last_number(session: Session, prefix: str, year: int) -> int:
+    """Return the last serial handed out for this prefix and year (0 if none)."""
+    value = session.scalar(
+        select(NumberCounter.last).where(NumberCounter.prefix == prefix, NumberCounter.year == year)
+    )
+    return value or 0

@@ -1,0 +1,141 @@
+"""Create and open the encrypted office file: key file, engine, schema, in one place."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from wuyedesk.domain.errors import OfficeFileError, UserError
+from wuyedesk.store import keys, schema
+from wuyedesk.store.backup import make_backup
+from wuyedesk.store.engine import make_engine
+from wuyedesk.store.models import Office
+
+KEY_SLOT_PASSPHRASE = "passphrase"
+KEY_SLOT_RECOVERY = "recovery"
+
+
+@dataclass
+class OfficeFile:
+    """An open office file: its engine and the data key that opened it."""
+
+    path: Path
+    engine: Engine
+    office_uid: str
+    data_key: bytes = field(repr=False)
+    migrated_from: str | None = None
+    sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Yield a session inside one transaction: committed on success, rolled back on error."""
+        with translate_errors(), self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        """Close every connection and forget the data key."""
+        self.engine.dispose()
+        self.data_key = b""
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn the database's own errors a person can cause into clear Chinese messages."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "locked" in text or "busy" in text:
+            raise OfficeFileError(
+                "办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容"
+            ) from None
+        if "disk is full" in text or "disk i/o" in text:
+            raise OfficeFileError(
+                "磁盘已满或无法写入，本次未保存任何内容；请清理磁盘后重试"
+            ) from None
+        if "readonly" in text or "read-only" in text:
+            raise OfficeFileError("办公文件所在的文件夹是只读的，本次未保存任何内容") from None
+        if "unable to open" in text:
+            raise OfficeFileError("无法打开办公文件（文件夹不存在或没有权限）") from None
+        raise
+
+
+def create_office_file(
+    path: Path,
+    passphrase: str,
+    *,
+    office_name: str,
+    estate_name: str,
+    passphrase_n: int = keys.PASSPHRASE_N,
+) -> tuple[OfficeFile, str]:
+    """Create a new office file and its key file; return it open and the recovery key."""
+    path = Path(path)
+    if not office_name.strip() or not estate_name.strip():
+        raise UserError("请填写管理处名称和小区名称")
+    if path.exists() or keys.key_path(path).exists():
+        raise OfficeFileError(f"{path} 已存在，不会覆盖现有的办公文件")
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True)
+    keyfile, data_key, recovery = keys.create_key_file(path, passphrase, passphrase_n=passphrase_n)
+    try:
+        with translate_errors():
+            engine = make_engine(path, data_key, create=True)
+            schema.upgrade(engine)
+            office = OfficeFile(path, engine, keyfile.office_id, data_key)
+            with office.transaction() as session:
+                session.add(
+                    Office(
+                        office_uid=keyfile.office_id,
+                        name=office_name.strip(),
+                        estate_name=estate_name.strip(),
+                    )
+                )
+    except BaseException:
+        for leftover in (path, keys.key_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return office, recovery
+
+
+def unlock_key(path: Path, *, passphrase: str | None = None, recovery: str | None = None) -> bytes:
+    """Return the data key from the passphrase or the recovery key."""
+    path = Path(path)
+    if not path.exists():
+        raise OfficeFileError(f"找不到办公文件 {path}，请先运行 wuyedesk init 创建")
+    keyfile = keys.read_key_file(path)
+    if recovery is not None:
+        return keyfile.unwrap(KEY_SLOT_RECOVERY, recovery)
+    if passphrase is None:
+        raise UserError("请输入办公室密码")
+    return keyfile.unwrap(KEY_SLOT_PASSPHRASE, passphrase)
+
+
+def open_office_file(path: Path, data_key: bytes, *, migrate: bool = True) -> OfficeFile:
+    """Open an existing office file with its data key; migrate an older schema after a backup."""
+    path = Path(path)
+    with translate_errors():
+        engine = make_engine(path, data_key)
+        try:
+            schema.check_is_office_file(engine)
+            migrated_from = None
+            if schema.needs_upgrade(engine):
+                if not migrate:
+                    raise OfficeFileError("办公文件的结构版本较旧，需要先升级")
+                migrated_from = schema.current_revision(engine)
+                make_backup(path, data_key, path.with_name(f"{path.name}.pre-{migrated_from}"))
+                schema.upgrade(engine)
+            with engine.connect() as conn:
+                uid = conn.execute(select(Office.office_uid)).scalar_one()
+        except BaseException:
+            engine.dispose()
+            raise
+    return OfficeFile(path, engine, uid, data_key, migrated_from)

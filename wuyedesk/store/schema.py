@@ -1,0 +1,65 @@
+"""Schema versions: a new file starts at the newest revision; an older one is migrated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from wuyedesk.domain.errors import OfficeFileError
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    """Return the newest schema revision this program knows."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    """Return every revision this program knows."""
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the file's schema revision, or None for a file with no schema."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the file's schema to `revision` in one transaction."""
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def check_is_office_file(engine: Engine) -> None:
+    """Refuse a database that is not a wuyedesk office file, or one from a newer program."""
+    names = set(inspect(engine).get_table_names())
+    if "alembic_version" not in names or "office" not in names:
+        raise OfficeFileError("此文件不是 wuyedesk 办公文件，文件未被改动")
+    revision = current_revision(engine)
+    if revision not in known_revisions():
+        raise OfficeFileError(
+            f"此办公文件由更新版本的 wuyedesk 创建（结构版本 {revision}），"
+            "请升级本程序后再打开；文件未被改动"
+        )
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    """Tell whether the file's schema is older than this program's."""
+    return current_revision(engine) != head_revision()

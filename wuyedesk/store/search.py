@@ -1,0 +1,70 @@
+"""The resident search index: FTS5 trigram over name, phone, unit code and pinyin initials."""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+MIN_TRIGRAM = 3
+
+
+def initials(name: str) -> str:
+    """Return the pinyin initials of a Chinese name: 张伟 → zw."""
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
+    return "".join(part[:1] for part in letters if part).lower()
+
+
+def index_row(name: str, phone: str | None, landline: str | None, unit_code: str) -> dict[str, str]:
+    """Return the index columns for one resident."""
+    phones = " ".join(p for p in (phone, landline) if p)
+    return {"name": name, "phone": phones, "unit_code": unit_code, "initials": initials(name)}
+
+
+def index_resident(
+    session: Session,
+    resident_id: int,
+    name: str,
+    phone: str | None,
+    landline: str | None,
+    unit_code: str,
+) -> None:
+    """Insert or replace one resident's line in the index."""
+    session.execute(text("DELETE FROM resident_fts WHERE rowid = :id"), {"id": resident_id})
+    session.execute(
+        text(
+            "INSERT INTO resident_fts(rowid, name, phone, unit_code, initials) "
+            "VALUES (:id, :name, :phone, :unit_code, :initials)"
+        ),
+        {"id": resident_id, **index_row(name, phone, landline, unit_code)},
+    )
+
+
+def unindex_resident(session: Session, resident_id: int) -> None:
+    """Remove one resident from the index."""
+    session.execute(text("DELETE FROM resident_fts WHERE rowid = :id"), {"id": resident_id})
+
+
+def search_resident_ids(session: Session, query: str, limit: int = 50) -> list[int]:
+    """Return ids of residents matching `query` by name, phone tail, unit code or initials."""
+    query = query.strip()
+    if not query:
+        return []
+    if len(query) >= MIN_TRIGRAM:
+        # A quoted phrase: trigram FTS5 then matches the text anywhere inside a column.
+        phrase = '"' + query.replace('"', '""') + '"'
+        rows = session.execute(
+            text("SELECT rowid FROM resident_fts WHERE resident_fts MATCH :q LIMIT :n"),
+            {"q": phrase, "n": limit},
+        )
+    else:
+        # Trigrams need three characters: two-character names (张伟) fall back to LIKE.
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = session.execute(
+            text(
+                "SELECT rowid FROM resident_fts WHERE name LIKE :q ESCAPE '\\' "
+                "OR initials LIKE :q ESCAPE '\\' OR unit_code LIKE :q ESCAPE '\\' LIMIT :n"
+            ),
+            {"q": like, "n": limit},
+        )
+    return [row[0] for row in rows]
