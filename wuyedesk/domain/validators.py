@@ -110,9 +110,9 @@ def check_landline(text: str, field: str = "phone") -> str:
     else:
         if not 7 <= len(digits) <= 8:
             raise ValidationError(field, "固定电话应为 7 或 8 位，或带 0 开头的区号")
-        result = digits
-    if result.lstrip("0-")[:1] in ("0", "1"):
-        raise ValidationError(field, "固定电话号码不能以 0 或 1 开头")
+        local = result = digits
+    if local[0] in "01":
+        raise ValidationError(field, "固定电话号码（区号后）不能以 0 或 1 开头")
     return f"{result}-{extension}" if extension else result
 
 
