@@ -265,3 +265,121 @@ def move_out(
         )
         session.flush()
         return _view(resident, resident.unit.code, reveal=False)
+
+
+def resident_form_data(office: OfficeFile, actor: Actor, resident_id: int) -> dict[str, Any]:
+    """Return a resident's fields for the edit form (phone and ID masked unless allowed)."""
+    require(actor, "residents.view")
+    with office.transaction() as session:
+        resident = session.get(Resident, resident_id)
+        if resident is None:
+            raise NotFound("找不到该住户")
+        data = {name: getattr(resident, name) for name in EDITABLE}
+        data["unit"] = resident.unit.code
+        data["version"] = resident.version
+    for name, mask in (
+        ("phone", mask_phone),
+        ("landline", mask_phone),
+        ("id_number", mask_id),
+        ("emergency_phone", mask_phone),
+    ):
+        if data.get(name):
+            data[name] = mask(data[name])
+    return data
+
+
+EDITABLE = (
+    "name",
+    "role",
+    "gender",
+    "phone",
+    "landline",
+    "id_type",
+    "id_number",
+    "employer",
+    "emergency_name",
+    "emergency_phone",
+    "moved_in",
+    "moved_out",
+    "plate",
+    "habits",
+    "verified_on",
+    "consent_disclose",
+)
+_SECRET_FIELDS = ("phone", "landline", "id_number", "emergency_phone")
+
+
+def update_resident(
+    office: OfficeFile, actor: Actor, resident_id: int, data: dict[str, Any], version: int
+) -> ResidentView:
+    """Save an edited resident; a masked field left as shown keeps its stored value."""
+    require(actor, "residents.edit")
+    with office.transaction() as session:
+        resident = session.get(Resident, resident_id)
+        if resident is None:
+            raise NotFound("找不到该住户")
+        if resident.version != version:
+            raise UserError("该住户资料已被他人修改，请关闭后重新打开再编辑；您的修改未保存")
+        merged = dict(data)
+        for name in _SECRET_FIELDS:
+            # The form shows masked numbers; an untouched mask means "keep what is on file".
+            if isinstance(merged.get(name), str) and "*" in merged[name]:
+                merged[name] = getattr(resident, name)
+        clean = validate_resident(merged)
+        clean["verified_on"] = clean.get("verified_on") or date.today()
+        for name, value in clean.items():
+            setattr(resident, name, value)
+        resident.data_status = "valid"
+        session.flush()
+        search.index_resident(
+            session,
+            resident.id,
+            resident.name,
+            resident.phone,
+            resident.landline,
+            resident.unit.code,
+        )
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="resident.edit",
+            target=f"resident:{resident.id}",
+        )
+        return _view(resident, resident.unit.code, reveal=False)
+
+
+def stale_residents(office: OfficeFile, actor: Actor, *, before: date) -> list[ResidentView]:
+    """Return current residents whose data was last verified before `before` or is flagged."""
+    require(actor, "residents.view")
+    with office.transaction() as session:
+        rows = session.execute(
+            select(Resident, Unit.code)
+            .join(Unit, Unit.id == Resident.unit_id)
+            .where(
+                Resident.moved_out.is_(None),
+                (Resident.verified_on.is_(None))
+                | (Resident.verified_on < before)
+                | (Resident.data_status != "valid"),
+            )
+            .order_by(Unit.sort_key, Resident.id)
+        )
+        return [_view(r, code, reveal=False) for r, code in rows]
+
+
+def mark_to_update(office: OfficeFile, actor: Actor, resident_id: int, reason: str) -> None:
+    """Flag a resident's data as needing an update (篇1 §4(2)B), with why."""
+    require(actor, "residents.edit")
+    with office.transaction() as session:
+        resident = session.get(Resident, resident_id)
+        if resident is None:
+            raise NotFound("找不到该住户")
+        resident.data_status = "to_update"
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="resident.flag",
+            target=f"resident:{resident.id}",
+            detail=reason,
+        )
