@@ -22,6 +22,7 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check wuyedesk tests
 	$(BIN)/ruff format --check wuyedesk tests
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from wuyedesk.store.models import Contact, HelpRequest, RepairOrder, ReturnVisit
 from wuyedesk.store.numbering import parse_number
 from wuyedesk.store.office_file import OfficeFile
 
-_BY_PREFIX = {
+_BY_PREFIX: dict[str, tuple[str, Any]] = {
     "WX": ("repair", RepairOrder),
     "YC": ("repair", RepairOrder),
     "DJ": ("contact", Contact),

@@ -57,9 +57,9 @@ def _write(office: OfficeFile, actor: Actor, key: str, value: dict[str, Any]) ->
 
 def _check(values: dict[str, Any]) -> None:
     for name, value in values.items():
-        low, high = _LIMITS.get(name, (None, None))
-        if low is None:
+        if name not in _LIMITS:
             continue
+        low, high = _LIMITS[name]
         if not isinstance(value, int) or not low <= value <= high:
             raise ValidationError(name, f"应为 {low} 到 {high} 之间的整数")
 
