@@ -40,11 +40,24 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the file's schema to `revision` in one transaction."""
+    """Bring the file's schema to `revision` in one transaction, keys checked afterwards."""
     cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        # SQLite batch migrations copy tables: foreign keys must be off meanwhile, and the
+        # pragma only takes effect outside a transaction, so it goes to the raw connection.
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise OfficeFileError(
+                        f"升级后有 {len(broken)} 条记录引用了不存在的记录，已撤销升级；文件未被改动"
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def check_is_office_file(engine: Engine) -> None:
