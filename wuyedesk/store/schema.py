@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -45,7 +46,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as conn:
         # SQLite batch migrations copy tables: foreign keys must be off meanwhile, and the
         # pragma only takes effect outside a transaction, so it goes to the raw connection.
-        raw = conn.connection.driver_connection
+        raw: Any = conn.connection.driver_connection
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with conn.begin():
