@@ -202,6 +202,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import residents from the office's Excel list; --dry-run only checks and lists problems."""
+    from wuyedesk.services import resident_import
+
+    table = resident_import.read_sheet(args.file, args.sheet)
+    office = _open(args)
+    try:
+        report = resident_import.run_import(
+            office, Actor.command_line(), table, confirm=not args.dry_run
+        )
+    finally:
+        office.close()
+    for line in report.lines():
+        _say(line)
+    if report.problems and report.imported == 0:
+        raise UserError(f"{report.problem_rows} 行有问题，未导入任何内容（详见上方各行）")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the program's window."""
     from wuyedesk.ui.app import run
@@ -241,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recovery", action="store_true", help="用恢复密钥设置新密码")
     p = add("audit", cmd_audit, "审计日志")
     p.add_argument("action", choices=["verify"])
+    p = add("import", cmd_import, "从 Excel 导入住户档案")
+    p.add_argument("what", choices=["residents"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
+    p.add_argument("--sheet", help="工作表名称（默认第一个有内容的工作表）")
     p = add("list", cmd_list, "列出记录（制表符分隔）")
     p.add_argument("kind", choices=listing.KINDS)
     p.add_argument("--month")

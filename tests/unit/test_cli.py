@@ -108,3 +108,33 @@ def test_console_script_prints_version(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert result.stdout.strip() == f"wuyedesk {__version__}"
+
+
+def test_import_residents_dry_run_then_for_real(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    _init(capsys)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["锦绣花园业主名单"])
+    sheet.append(["房号", "姓名", "手机", "身份证号"])
+    sheet.append(["3-2-1502", "张伟", "13800138000", "110101199003074514"])
+    sheet.append(["3栋2单元1501", "李娜", "1380013", ""])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    # A dry run with a bad row exits non-zero with one line on stderr and the rows on stdout.
+    assert main(["import", "residents", str(path), "--dry-run"]) == 1
+    captured = capsys.readouterr()
+    assert "第 4 行" in captured.out and "手机" in captured.out
+    assert captured.err.count("\n") == 1 and "未导入" in captured.err
+    assert main(["list", "residents"]) == 0
+    assert capsys.readouterr().out.count("\n") == 1  # header only: dry run wrote nothing
+    assert main(["import", "residents", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["list", "residents"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("unit\tname\trole\tphone")
+    assert lines[1].split("\t")[:4] == ["3栋2单元1502", "张伟", "owner", "138****8000"]
+    assert len(lines) == 2

@@ -48,6 +48,7 @@ class ResidentView:
     id_number: str
     moved_in: date | None
     moved_out: date | None
+    verified_on: date | None
     data_status: str
     consent_disclose: bool
     version: int
@@ -184,6 +185,7 @@ def _view(resident: Resident, unit_code: str, *, reveal: bool) -> ResidentView:
         id_number=id_number,
         moved_in=resident.moved_in,
         moved_out=resident.moved_out,
+        verified_on=resident.verified_on,
         data_status=resident.data_status,
         consent_disclose=resident.consent_disclose,
         version=resident.version,

@@ -1,0 +1,377 @@
+"""The resident archive as a workbook: reading the office's own lists, writing the export."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.properties import Outline, PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from wuyedesk.domain.errors import UserError
+from wuyedesk.domain.validators import normalize_text
+from wuyedesk.paths import data_dir
+
+HEADER_SCAN_ROWS = 10
+_SECTION = re.compile(r"^[^（(]{0,12}(层|栋|幢|号楼|单元)\s*([（(].*[)）])?$")
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
+MIN_HEADINGS = 2
+
+# The headings the office's lists use, after normalisation, and the field each one fills.
+HEADINGS: dict[str, str] = {
+    **dict.fromkeys(
+        ("房号", "房间号", "单元号", "门牌号", "户号", "房屋编号", "房号编码", "房间", "室号"),
+        "unit",
+    ),
+    **dict.fromkeys(("楼栋", "栋", "幢", "楼号", "栋号", "幢号", "楼栋号", "楼"), "building"),
+    **dict.fromkeys(("单元", "单元门"), "entrance"),
+    **dict.fromkeys(("姓名", "业主姓名", "住户姓名", "户主姓名", "名字"), "name"),
+    **dict.fromkeys(
+        ("身份", "类型", "关系", "与业主关系", "与户主关系", "住户类型", "住户身份", "人员类型"),
+        "role",
+    ),
+    **dict.fromkeys(
+        ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "联系方式", "移动电话"),
+        "phone",
+    ),
+    **dict.fromkeys(("固话", "座机", "固定电话", "家庭电话", "座机号码", "固话号码"), "landline"),
+    **dict.fromkeys(
+        ("身份证", "身份证号", "身份证号码", "证件号码", "证件号", "身份证件号码"), "id_number"
+    ),
+    "证件类型": "id_type",
+    "性别": "gender",
+    **dict.fromkeys(("工作单位", "单位"), "employer"),
+    "紧急联系人": "emergency_name",
+    **dict.fromkeys(("紧急联系电话", "紧急联系人电话", "紧急电话"), "emergency_phone"),
+    **dict.fromkeys(("入住日期", "入住时间"), "moved_in"),
+    **dict.fromkeys(("收楼日期", "收房日期", "交房日期"), "possession_date"),
+    **dict.fromkeys(("车牌", "车牌号", "车牌号码"), "plate"),
+    **dict.fromkeys(("备注", "生活习惯", "生活习惯及常住情况", "常住情况"), "habits"),
+    **dict.fromkeys(("建筑面积", "面积"), "area"),
+    **dict.fromkeys(("同意对外提供", "是否同意对外提供"), "consent_disclose"),
+}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row of a sheet: its Excel row number and its cell values."""
+
+    row: int
+    cells: tuple[Any, ...]
+
+
+@dataclass
+class ImportTable:
+    """A sheet read for import; `mapping` (column index → field) may be edited before import."""
+
+    source: str
+    sheet: str
+    header_row: int
+    headers: list[str]
+    rows: list[SheetRow]
+    mapping: dict[int, str] = field(default_factory=dict)
+
+    def column_of(self, field_name: str) -> int | None:
+        """Return the index of the column mapped to a field, if any."""
+        return next((c for c, f in self.mapping.items() if f == field_name), None)
+
+
+def heading_key(text: Any) -> str:
+    """Normalise a heading: full-width folded, spaces, stars, colons and (notes) removed."""
+    value = unicodedata.normalize("NFKC", str(text or ""))
+    value = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", value)
+    return re.sub(r"[\s*:：]", "", value)
+
+
+def detect_mapping(headers: list[str]) -> dict[int, str]:
+    """Guess which field each column holds from its heading; the first column wins a field."""
+    mapping: dict[int, str] = {}
+    for index, heading in enumerate(headers):
+        found = HEADINGS.get(heading_key(heading))
+        if found is None:
+            continue
+        taken = set(mapping.values())
+        if found == "phone" and "phone" in taken and "landline" not in taken:
+            found = "landline"  # 手机 and 电话 side by side: the second is the home line
+        if found not in taken:
+            mapping[index] = found
+    return mapping
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_sheet(path: Path | str, sheet: str | int | None = None) -> ImportTable:
+    """Read the office's resident list: find the header, fill merged cells, skip blank rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"找不到文件 {path}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError("只能读取 .xlsx 文件；旧的 .xls 请在 Excel 中另存为 .xlsx 后再导入")
+    try:
+        book = load_workbook(path, read_only=False, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UserError(f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{exc}）") from None
+    try:
+        ws = _choose_sheet(book, sheet)
+        grid = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        blank = {i for i, row in enumerate(grid) if all(v is None for v in row)}
+        for merged in ws.merged_cells.ranges:
+            top = grid[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row, merged.max_row + 1):
+                grid[r - 1][merged.min_col - 1] = top
+        sheet_name = ws.title
+    finally:
+        book.close()
+    header_index = _find_header(grid)
+    headers = [str(v) if v is not None else "" for v in grid[header_index]]
+    width = len(headers)
+    rows = [
+        SheetRow(i + 1, tuple(grid[i][:width]))
+        for i in range(header_index + 1, len(grid))
+        if i not in blank and not _is_section(grid[i])
+    ]
+    return ImportTable(
+        path.name, sheet_name, header_index + 1, headers, rows, detect_mapping(headers)
+    )
+
+
+def _choose_sheet(book: Any, sheet: str | int | None) -> Worksheet:
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(book.worksheets):
+            raise UserError(f"工作簿只有 {len(book.worksheets)} 个工作表")
+        return book.worksheets[sheet]
+    if sheet is not None:
+        if sheet not in book.sheetnames:
+            raise UserError(f"工作簿中没有名为「{sheet}」的工作表")
+        return book[sheet]
+    for ws in book.worksheets:
+        if any(v not in (None, "") for row in ws.iter_rows(values_only=True) for v in row):
+            return ws
+    raise UserError("工作簿是空的，没有可导入的内容")
+
+
+def _is_section(row: list[Any]) -> bool:
+    # a band such as "15 层（2 户，3 人）" or "3栋" alone on its row groups the rows below it
+    filled = [v for v in row if v is not None]
+    return len(filled) == 1 and isinstance(filled[0], str) and bool(_SECTION.match(filled[0]))
+
+
+def _find_header(grid: list[list[Any]]) -> int:
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        if sum(1 for v in row if heading_key(v) in HEADINGS) >= MIN_HEADINGS:
+            return index
+    raise UserError(
+        f"在前 {HEADER_SCAN_ROWS} 行中找不到表头（例如 房号、姓名、手机），请检查是否选对了工作表"
+    )
+
+
+def cell_text(value: Any) -> str:
+    """Return a cell's value as normalised text: 13800138000.0 → 13800138000, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return normalize_text(str(value))
+
+
+def read_date(value: Any) -> date:
+    """Read a date as Excel or a person wrote it: a real date, 2024/3/15, 2024.3.15, 20240315…"""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 100_000:  # an Excel serial day number in a cell not formatted as date
+            return from_excel(value).date()
+        value = cell_text(value)
+    text = normalize_text(str(value)).split(" ")[0].rstrip("日号")
+    text = re.sub(r"[年月/.]", "-", text)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", text
+    )
+    if match is None:
+        raise ValueError(text)
+    day = date(*(int(g) for g in match.groups()))
+    if not 1900 <= day.year <= 2100:
+        raise ValueError(text)
+    return day
+
+
+def read_area(value: Any) -> int | None:
+    """Read a floor area in m² (89.5, '89.50㎡', '89.5平方米') as centi-m²; ValueError if bad."""
+    text = re.sub(r"(平方米|平米|平|m2|M2)$", "", cell_text(value)).strip()
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not 0 < amount < 100_000:
+        raise ValueError(text)
+    return int((amount * 100).to_integral_value())
+
+
+def lost_digits(value: Any) -> bool:
+    """Tell whether a long number (an ID) was stored by Excel as a number and lost digits."""
+    return isinstance(value, float) or bool(_SCIENTIFIC.match(cell_text(value)))
+
+
+# --- writing the export -------------------------------------------------------------------
+
+_TITLE_FONT = Font(bold=True, size=14)
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+_BAND_FONT = Font(bold=True, color="333333")
+_BAND_FILL = PatternFill("solid", fgColor="F2F2F2")
+_MAX_WIDTH = 50
+
+
+def load_layout(name: str = "archive_workbook.json") -> dict[str, Any]:
+    """Read a workbook layout (sheets, columns, headings, widths) from the reports folder."""
+    data: dict[str, Any] = json.loads((data_dir("reports") / name).read_text(encoding="utf-8"))
+    return data
+
+
+def safe_cell_text(text: str) -> str:
+    """Drop characters a workbook cannot hold (control characters)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+    """Write one value; text that begins with = + - @ stays text, never a formula."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = safe_cell_text(value)
+        cell.value = value
+        if value[:1] in ("=", "+", "-", "@"):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+    cell.value = value
+    if number_format and value is not None:
+        cell.number_format = number_format
+
+
+def display_width(text: str) -> int:
+    """Return how many character cells a text needs: Chinese characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_archive_workbook(
+    path: Path | str,
+    buildings: list[tuple[str, list[dict[str, Any]]]],
+    layout: dict[str, Any],
+    office_name: str,
+    *,
+    masked: bool = True,
+) -> None:
+    """Write one sheet per building, grouped by floor; replace the target only when complete."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise UserError(f"文件夹 {path.parent} 不存在")
+    book = Workbook()
+    book.remove(book.active)
+    for label, rows in buildings or [("", [])]:
+        _write_building(book, label, rows, layout, office_name, masked)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        book.save(temp)
+        os.replace(temp, path)
+    except PermissionError:
+        raise UserError(f"无法写入 {path.name}：文件可能正在 Excel 中打开，请关闭后重试") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _write_building(
+    book: Workbook,
+    label: str,
+    rows: list[dict[str, Any]],
+    layout: dict[str, Any],
+    office_name: str,
+    masked: bool,
+) -> None:
+    names = {"building": label, "office_name": office_name}
+    ws = book.create_sheet(layout["sheet_name"].format(**names) if label else layout["empty_sheet"])
+    columns = layout["columns"]
+    last = get_column_letter(len(columns))
+    title = layout["title"].format(**names) if label else office_name
+    put(ws, 1, 1, title + (layout["masked_note"] if masked else ""))
+    ws.cell(row=1, column=1).font = _TITLE_FONT
+    ws.merge_cells(f"A1:{last}1")
+    widths = [display_width(c["header"]) + 2 for c in columns]
+    for index, column in enumerate(columns, start=1):
+        put(ws, 2, index, column["header"])
+        cell = ws.cell(row=2, column=index)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    number = 3
+    floor = object()
+    for record in rows:
+        if record["floor"] != floor:
+            floor = record["floor"]
+            band = [r for r in rows if r["floor"] == floor]
+            text = layout["floor_band"].format(
+                floor_label=record["floor_label"],
+                units=len({r["unit_code"] for r in band}),
+                people=len(band),
+            )
+            put(ws, number, 1, text)
+            for index in range(1, len(columns) + 1):
+                ws.cell(row=number, column=index).fill = _BAND_FILL
+            ws.cell(row=number, column=1).font = _BAND_FONT
+            number += 1
+        for index, column in enumerate(columns, start=1):
+            value = record.get(column["field"])
+            put(ws, number, index, value, column.get("format"))
+            shown = value.isoformat() if isinstance(value, date) else str(value or "")
+            widths[index - 1] = max(widths[index - 1], display_width(shown) + 2)
+        ws.row_dimensions[number].outline_level = 1
+        number += 1
+    for index, column in enumerate(columns, start=1):
+        width = min(max(column.get("width", 10), widths[index - 1]), _MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(index)].width = width
+    _finish_sheet(ws, last, number - 1, layout, office_name)
+
+
+def _finish_sheet(
+    ws: Worksheet, last: str, last_row: int, layout: dict[str, Any], office_name: str
+) -> None:
+    ws.freeze_panes = "B3"
+    ws.auto_filter.ref = f"A2:{last}{max(last_row, 2)}"
+    ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
+    printing = layout.get("print", {})
+    ws.page_setup.orientation = printing.get("orientation", "landscape")
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:2"
+    ws.oddHeader.center.text = safe_cell_text(office_name).replace("&", "&&")
+    ws.oddFooter.center.text = printing.get("footer", "第 &P 页，共 &N 页")
