@@ -1,4 +1,4 @@
-"""Render the first screens offscreen into docs/screenshots/ (run by hand, not a test).
+"""Render the desk's screens offscreen into docs/screenshots/ (run by hand, not a test).
 
 QT_QPA_PLATFORM=offscreen PYTHONPATH=. python tests/gui/screenshots.py [OUT_DIR]
 """
@@ -6,6 +6,7 @@ QT_QPA_PLATFORM=offscreen PYTHONPATH=. python tests/gui/screenshots.py [OUT_DIR]
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -16,18 +17,24 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from wuyedesk.services.context import Actor
 from wuyedesk.services.places import add_building
+from wuyedesk.services.residents import add_resident, list_residents, mark_to_update
+from wuyedesk.services.staff import add_staff
 from wuyedesk.ui.app import create_app
+from wuyedesk.ui.login import LoginDialog
 from wuyedesk.ui.main_window import MainWindow
-from wuyedesk.ui.start import CreateOfficeDialog, UnlockDialog
+from wuyedesk.ui.setup_wizard import SetupWizard, demo_available
+from wuyedesk.ui.start import UnlockDialog
 
 PASSPHRASE = "阳光花园 2026 管理处"
 FAST_N = 2**12
 BUILDINGS = [("1", 2, 18, 2), ("2", 2, 18, 2), ("3", 1, 11, 4), ("5", 0, 6, 2), ("10", 3, 26, 2)]
-RESIDENTS = [
-    ("1栋1单元101", "张伟", "13800138000"),
-    ("1栋1单元102", "李娜", "13912345678"),
-    ("3栋1单元1103", "王芳", "13711112222"),
+STAFF = [
+    ("李秀英", "clerk", "2468"),
+    ("陈志强", "assistant", "3579"),
+    ("刘建华", "engineer", "4680"),
 ]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛"]
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:
@@ -40,39 +47,44 @@ def save(widget: QWidget, out: Path, name: str) -> None:
     print(target)
 
 
-def type_into(form: QWidget, values: dict[str, str]) -> None:
+def type_into(root: QWidget, values: dict[str, str]) -> None:
     """Fill line edits by name."""
     for name, text in values.items():
-        form.findChild(QLineEdit, name).setText(text)
+        root.findChild(QLineEdit, name).setText(text)
 
 
 def main(out: Path) -> int:
-    """Render every start screen and the main window."""
+    """Render the wizard, unlock, login and the main window on a small estate."""
     out.mkdir(parents=True, exist_ok=True)
     create_app(["wuyedesk-screenshots"])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "office.wuye"
-        create = CreateOfficeDialog(path, passphrase_n=FAST_N)
-        values = {
-            "office_name": "阳光花园物业管理处",
-            "estate_name": "阳光花园",
-            "passphrase": PASSPHRASE,
-            "passphrase_again": PASSPHRASE,
-            "director_name": "王建国",
-            "director_pin": "1357",
-            "director_pin_again": "1375",
-        }
-        type_into(create.form, values)
-        save(create, out, "create_office")
-        create.create()  # the PINs differ: the messages appear beside the fields
-        save(create, out, "create_office_errors")
-        type_into(create.form, {"director_pin_again": "1357"})
-        create.create()
-        assert create.recovery_dialog is not None and create.office is not None
-        save(create.recovery_dialog, out, "recovery_key")
-        create.recovery_dialog.saved_box.setChecked(True)
-        create.recovery_dialog.accept()
-        office = create.office
+        wizard = SetupWizard(path, passphrase_n=FAST_N)
+        wizard.resize(760, 520)
+        type_into(wizard, {"office_name": "阳光花园物业管理处", "estate_name": "阳光花园"})
+        save(wizard, out, "wizard")
+        wizard.next()
+        type_into(wizard, {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE})
+        save(wizard, out, "wizard_passphrase")
+        wizard.next()
+        type_into(wizard, {"director_name": "王建国", "director_pin": "1357"})
+        type_into(wizard, {"director_pin_again": "1357"})
+        wizard.next()
+        save(wizard, out, "wizard_recovery")
+        wizard.recovery_page.saved_box.setChecked(True)
+        wizard.next()
+        if demo_available():
+            wizard.start_page.buttons["demo"].setChecked(True)
+        save(wizard, out, "wizard_start")
+        if not demo_available():
+            wizard.start_page.buttons["empty"].setChecked(True)
+        wizard.accept()
+        office, director = wizard.office, wizard.actor
+        assert office is not None and director is not None
+        if not demo_available():
+            _fill_estate(office)
+        for name, role, pin in STAFF:
+            add_staff(office, Actor.command_line(), name, role, pin)
 
         unlock = UnlockDialog(path)
         save(unlock, out, "unlock")
@@ -83,28 +95,45 @@ def main(out: Path) -> int:
         save(unlock, out, "unlock_recovery")
         unlock.reject()
 
-        actor = Actor.command_line()
-        for label, entrances, floors, per_floor in BUILDINGS:
-            add_building(
-                office, actor, label, entrances=entrances, floors=floors, units_per_floor=per_floor
-            )
-        _add_residents(office, actor)
-        window = MainWindow(office)
-        window.resize(960, 520)
+        login = LoginDialog(office)
+        login.select_staff("李秀英")
+        login.pin.setText("1111")
+        login.login()
+        save(login, out, "login")
+        login.hide()
+
+        window = MainWindow(office, director)
+        window.resize(1100, 680)
+        window.set_lock_text("4:58 后锁定")
+        window.open_unit("3栋1单元502")
+        window.search.setText("张")
+        window.run_search()
+        window.statusBar().showMessage("单号 WX-2026-000123 对应 3栋1单元502")
         save(window, out, "main_window")
-        window.close()
+        window.discard()
         office.close()
     return 0
 
 
-def _add_residents(office, actor: Actor) -> None:
-    try:
-        from wuyedesk.services.residents import add_resident
-
-        for unit, name, phone in RESIDENTS:
-            add_resident(office, actor, unit, {"name": name, "role": "owner", "phone": phone})
-    except Exception as exc:  # a picture without residents is still worth having
-        print(f"residents skipped: {exc}", file=sys.stderr)
+def _fill_estate(office) -> None:
+    """Build a few buildings and one resident in most lower-floor units."""
+    actor = Actor.command_line()
+    rng = random.Random(1)
+    for label, entrances, floors, per_floor in BUILDINGS:
+        add_building(
+            office, actor, label, entrances=entrances, floors=floors, units_per_floor=per_floor
+        )
+    codes = [f"3栋1单元{floor}{room:02d}" for floor in range(1, 12) for room in range(1, 5)]
+    codes += [
+        f"1栋{e}单元{floor}0{room}" for e in (1, 2) for floor in range(1, 7) for room in (1, 2)
+    ]
+    for code in codes:
+        for role in ("owner", "family")[: rng.randint(1, 2)]:
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
+            phone = f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+            add_resident(office, actor, code, {"name": name, "role": role, "phone": phone})
+    for resident in list_residents(office, actor)[::9]:
+        mark_to_update(office, actor, resident.id, "电话已停机")
 
 
 if __name__ == "__main__":

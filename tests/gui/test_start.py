@@ -1,8 +1,7 @@
-"""The first screens: create the office, show the recovery key, unlock; the estate window."""
+"""The way in: unlock, the recovery key, the generic form binder, the program's start."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -26,10 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.services import office as office_service
-from wuyedesk.services.context import Actor
 from wuyedesk.services.office import init_office, office_info
-from wuyedesk.services.places import add_building
-from wuyedesk.store.keys import key_path
 from wuyedesk.ui import app as app_module
 from wuyedesk.ui import start
 from wuyedesk.ui.binder import (
@@ -40,8 +36,7 @@ from wuyedesk.ui.binder import (
     read_fields,
     show_errors,
 )
-from wuyedesk.ui.main_window import MainWindow
-from wuyedesk.ui.start import CreateOfficeDialog, RecoveryKeyDialog, UnlockDialog
+from wuyedesk.ui.start import UnlockDialog, passphrase_strength, recovery_document
 
 PASSPHRASE = "correct horse 12"  # as in conftest.py
 FAST_N = 2**12
@@ -72,81 +67,6 @@ def error_text(form: QWidget, field: str) -> str:
     """Return the visible message beside a field, or '' when none is shown."""
     label = form.findChild(QLabel, f"{field}_error")
     return label.text() if label.isVisibleTo(form) else ""
-
-
-@pytest.fixture
-def create_dialog(qtbot, office_path):
-    dialog = CreateOfficeDialog(office_path, passphrase_n=FAST_N)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    yield dialog
-    if dialog.office is not None:
-        dialog.office.close()
-
-
-def test_create_office_shows_the_recovery_key_once_then_opens(qtbot, create_dialog, office_path):
-    type_into(create_dialog.form, GOOD_CREATE)
-    click(qtbot, create_dialog.form, "ok_button")
-
-    recovery = create_dialog.recovery_dialog
-    assert recovery is not None and recovery.isVisible()
-    key = recovery.key_label.text()
-    assert re.fullmatch(r"([A-Z2-9]{4}-){7}[A-Z2-9]{4}", key)
-    assert not recovery.continue_button.isEnabled()
-    recovery.reject()  # Esc before ticking the box does not lose the key
-    assert recovery.isVisible()
-
-    recovery.saved_box.setChecked(True)
-    qtbot.mouseClick(recovery.continue_button, Qt.MouseButton.LeftButton)
-    assert create_dialog.result() == QDialog.DialogCode.Accepted
-    assert office_path.exists() and key_path(office_path).exists()
-    assert office_info(create_dialog.office).estate_name == "阳光花园"
-    office_service.unlock(office_path, recovery=key).close()  # the shown key is the real one
-
-
-def test_create_refuses_mismatch_and_short_pin_and_writes_nothing(
-    qtbot, create_dialog, office_path
-):
-    type_into(
-        create_dialog.form,
-        {**GOOD_CREATE, "passphrase_again": "correct horse 13", "director_pin": "12"},
-    )
-    click(qtbot, create_dialog.form, "ok_button")
-
-    assert error_text(create_dialog.form, "passphrase_again") == "两次输入的办公室密码不一致"
-    assert "4 到 8 位数字" in error_text(create_dialog.form, "director_pin")
-    assert create_dialog.form.findChild(QLineEdit, "director_pin").property(ERROR_PROPERTY)
-    assert error_text(create_dialog.form, "office_name") == ""
-    assert create_dialog.recovery_dialog is None and create_dialog.isVisible()
-    assert not office_path.exists() and not key_path(office_path).exists()
-
-
-def test_create_refuses_empty_names_and_a_short_passphrase(qtbot, create_dialog, office_path):
-    type_into(create_dialog.form, {**GOOD_CREATE, "office_name": " ", "passphrase": "abc"})
-    click(qtbot, create_dialog.form, "ok_button")
-    assert error_text(create_dialog.form, "office_name") == "请填写管理处名称"
-    assert "至少需要 8 个字符" in error_text(create_dialog.form, "passphrase")
-    assert not office_path.exists()
-
-
-def test_passphrase_strength_hint_follows_typing(create_dialog):
-    field = create_dialog.form.findChild(QLineEdit, "passphrase")
-    hint = create_dialog.form.findChild(QLabel, "passphrase_strength")
-    for text, word in (("abc", "弱"), ("abcd1234", "中"), (PASSPHRASE, "强")):
-        field.setText(text)
-        assert f"强度：{word}" in hint.text()
-
-
-def test_recovery_page_prints_to_pdf(qtbot, tmp_path):
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    dialog = RecoveryKeyDialog("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789", "管理处", "小区", parent)
-    assert "ABCD-EFGH" in dialog.document().toPlainText()
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "key.pdf"))
-    dialog.print_to(printer)
-    assert (tmp_path / "key.pdf").stat().st_size > 1000
 
 
 @pytest.fixture
@@ -219,48 +139,6 @@ def test_remembered_key_failure_falls_back_to_the_dialog(monkeypatch, make_offic
 
     monkeypatch.setattr(app_module.office_service, "unlock", broken)
     assert app_module.open_remembered(office_path) is None
-
-
-def test_main_window_lists_buildings_with_counts(qtbot, make_office, office_path):
-    office = make_office()
-    actor = Actor.command_line()
-    add_building(office, actor, "1", entrances=2, floors=3, units_per_floor=2)
-    add_building(office, actor, "2", entrances=0, floors=5, units_per_floor=4)
-    window = MainWindow(office)
-    qtbot.addWidget(window)
-    window.show()
-
-    assert window.windowTitle() == "wuyedesk — 阳光花园管理处 · 阳光花园"
-    model = window.model
-    rows = [
-        [model.index(r, c).data() for c in range(model.columnCount())]
-        for r in range(model.rowCount())
-    ]
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
-        "楼栋",
-        "单元数",
-        "楼层数",
-        "户数",
-        "住户数",
-        "已入住户数",
-    ]
-    assert rows == [
-        ["1栋", 2, 3, 12, 0, 0],
-        ["2栋", 0, 5, 20, 0, 0],
-        ["合计 2 栋", 2, 8, 32, 0, 0],
-    ]
-    assert window.pages.currentWidget() is window.table
-    assert "共 2 栋 · 32 户" in window.summary_label.text()
-    assert str(office_path) in window.path_label.text()
-
-
-def test_main_window_says_how_to_fill_an_empty_estate(qtbot, make_office):
-    window = MainWindow(make_office())
-    qtbot.addWidget(window)
-    window.show()
-    assert window.pages.currentWidget() is window.empty_label
-    assert window.empty_label.text() == "还没有楼栋：可用 wuyedesk demo 生成演示小区"
-    assert window.model.rowCount() == 0
 
 
 def _every_kind_form() -> QWidget:
@@ -339,9 +217,11 @@ def test_binder_shows_and_clears_errors(qtbot):
 def test_forms_name_their_fields_as_the_services_do(qtbot):
     create = load_form("create_office")
     unlock = load_form("unlock")
-    qtbot.addWidget(create)
-    qtbot.addWidget(unlock)
+    login = load_form("login")
+    for form in (create, unlock, login):
+        qtbot.addWidget(form)
     assert set(read_fields(create)) == set(GOOD_CREATE)
+    assert set(read_fields(login)) == {"pin"}  # the name list is chosen, not bound
     assert set(read_fields(unlock)) == {
         "passphrase",
         "remember",
@@ -351,33 +231,54 @@ def test_forms_name_their_fields_as_the_services_do(qtbot):
     }
 
 
-def test_a_remembered_key_skips_the_unlock_dialog(monkeypatch, make_office, office_path):
-    office = make_office()
-    monkeypatch.setattr(app_module.remembered, "availability", lambda: (True, ""))
-    monkeypatch.setattr(app_module.office_service, "unlock", lambda path, **kw: office)
-    monkeypatch.setattr(app_module, "UnlockDialog", None)  # would fail if it were used
-    assert app_module.open_office(office_path) is office
+def test_passphrase_strength_rates_as_the_hint_says():
+    assert [passphrase_strength(t) for t in ("abc", "abcd1234", PASSPHRASE)] == [0, 1, 2]
 
 
-def test_run_opens_the_main_window_and_closes_the_office(monkeypatch, qapp, make_office):
-    office = make_office()
-    shown: list[str] = []
-    monkeypatch.setattr(app_module, "open_office", lambda path: office)
+def test_recovery_page_prints_to_pdf(qtbot, tmp_path):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    key = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789"
+    doc = recovery_document(parent, key, "管理处", "小区")
+    assert "ABCD-EFGH" in doc.toPlainText() and "管理处 · 小区" in doc.toPlainText()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "key.pdf"))
+    doc.print_(printer)
+    assert (tmp_path / "key.pdf").stat().st_size > 1000
 
-    def quit_when_shown() -> None:
+
+def _close_when_shown(qapp, shown: list[str], action=None) -> None:
+    def later() -> None:
         shown.extend(w.windowTitle() for w in qapp.topLevelWidgets() if w.isVisible())
-        for widget in qapp.topLevelWidgets():
-            widget.close()
+        if action is not None:
+            action()
         qapp.quit()
 
-    QTimer.singleShot(0, quit_when_shown)
-    assert app_module.run(office.path) == 0
-    assert "wuyedesk — 阳光花园管理处 · 阳光花园" in shown
+    QTimer.singleShot(0, later)
+
+
+def test_a_remembered_key_goes_straight_to_the_login(monkeypatch, qapp, make_office, office_path):
+    office = make_office()
+    monkeypatch.setattr(app_module, "open_remembered", lambda path: office)
+    monkeypatch.setattr(app_module, "UnlockDialog", None)  # would fail if it were used
+    shown: list[str] = []
+    _close_when_shown(qapp, shown)
+    assert app_module.run(office_path) == 0
+    assert "wuyedesk — 员工登录 · 阳光花园管理处" in shown
     assert office.data_key == b""  # closed: the key is forgotten
 
 
-def test_quitting_the_unlock_dialog_ends_the_program(monkeypatch, make_office, office_path):
+def test_quitting_the_unlock_dialog_ends_the_program(monkeypatch, qapp, make_office, office_path):
     make_office().close()
     monkeypatch.setattr(app_module.remembered, "availability", lambda: (False, "无"))
-    monkeypatch.setattr(UnlockDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    shown: list[str] = []
+
+    def quit_unlock() -> None:
+        for widget in qapp.topLevelWidgets():
+            if isinstance(widget, UnlockDialog) and widget.isVisible():
+                widget.reject()
+
+    _close_when_shown(qapp, shown, quit_unlock)
     assert app_module.run(office_path) == 0
+    assert "打开办公文件" in shown

@@ -1,11 +1,25 @@
-"""The office's lists of kinds (matters, categories, satisfaction...) with Chinese labels."""
+"""The office's lists of kinds (matters, categories, satisfaction...) with Chinese labels.
+
+Labels are kept per enum class, never in one flat dict: a StrEnum member hashes
+and compares as its string value, so `VisitKind.repair` and `HelpType.repair`
+would be the same key there and one label would silently overwrite the other.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 
-class ContactMethod(StrEnum):
+class Kind(StrEnum):
+    """Base of the office's enums: the value is stored, `.label` is shown."""
+
+    @property
+    def label(self) -> str:
+        """Return the Chinese label shown on screens and slips."""
+        return LABELS[type(self)][self.value]
+
+
+class ContactMethod(Kind):
     """How a household reached the office."""
 
     visit = "visit"
@@ -13,7 +27,7 @@ class ContactMethod(StrEnum):
     letter = "letter"
 
 
-class ContactKind(StrEnum):
+class ContactKind(Kind):
     """What a register entry is about."""
 
     complaint = "complaint"
@@ -25,14 +39,14 @@ class ContactKind(StrEnum):
     other = "other"
 
 
-class RepairKind(StrEnum):
+class RepairKind(Kind):
     """Free repair slip or paid-service slip."""
 
     free = "free"
     paid = "paid"
 
 
-class RepairCategory(StrEnum):
+class RepairCategory(Kind):
     """The repair category printed on the slip."""
 
     plumbing_electrical = "plumbing_electrical"
@@ -43,7 +57,7 @@ class RepairCategory(StrEnum):
     other = "other"
 
 
-class ReportChannel(StrEnum):
+class ReportChannel(Kind):
     """How a repair was reported."""
 
     phone = "phone"
@@ -51,7 +65,7 @@ class ReportChannel(StrEnum):
     patrol = "patrol"
 
 
-class Satisfaction(StrEnum):
+class Satisfaction(Kind):
     """The satisfaction scale."""
 
     satisfied = "satisfied"
@@ -59,7 +73,7 @@ class Satisfaction(StrEnum):
     dissatisfied = "dissatisfied"
 
 
-class VisitKind(StrEnum):
+class VisitKind(Kind):
     """Why a return visit is made."""
 
     routine = "routine"
@@ -68,7 +82,7 @@ class VisitKind(StrEnum):
     facility = "facility"
 
 
-class VisitMethod(StrEnum):
+class VisitMethod(Kind):
     """How a return visit is made."""
 
     talk = "talk"
@@ -77,7 +91,7 @@ class VisitMethod(StrEnum):
     phone = "phone"
 
 
-class ResidentRole(StrEnum):
+class ResidentRole(Kind):
     """A resident's standing in the unit."""
 
     owner = "owner"
@@ -85,7 +99,7 @@ class ResidentRole(StrEnum):
     family = "family"
 
 
-class Department(StrEnum):
+class Department(Kind):
     """The office's departments (relayed to, complained about, responsible)."""
 
     property = "property"
@@ -98,7 +112,7 @@ class Department(StrEnum):
     other = "other"
 
 
-class HelpType(StrEnum):
+class HelpType(Kind):
     """The eight types of help request (篇5 §4.0)."""
 
     medical = "medical"
@@ -111,71 +125,66 @@ class HelpType(StrEnum):
     other = "other"
 
 
-LABELS: dict[StrEnum, str] = {
-    ContactMethod.visit: "来访",
-    ContactMethod.call: "来电",
-    ContactMethod.letter: "书面",
-    ContactKind.complaint: "投诉",
-    ContactKind.enquiry: "咨询",
-    ContactKind.repair: "报修",
-    ContactKind.help: "求助",
-    ContactKind.praise: "表扬",
-    ContactKind.suggestion: "建议",
-    ContactKind.other: "其他",
-    RepairKind.free: "工程维修单",
-    RepairKind.paid: "有偿服务单",
-    RepairCategory.plumbing_electrical: "水电",
-    RepairCategory.building: "土建",
-    RepairCategory.doors_windows: "门窗",
-    RepairCategory.facilities: "公共设施",
-    RepairCategory.lift: "电梯",
-    RepairCategory.other: "其他",
-    ReportChannel.phone: "电话",
-    ReportChannel.visit: "来访",
-    ReportChannel.patrol: "巡查",
-    Satisfaction.satisfied: "满意",
-    Satisfaction.fairly: "基本满意",
-    Satisfaction.dissatisfied: "不满意",
-    VisitKind.routine: "日常",
-    VisitKind.complaint: "投诉",
-    VisitKind.repair: "维修",
-    VisitKind.facility: "公共设施",
-    VisitMethod.talk: "交谈",
-    VisitMethod.on_site: "现场查看",
-    VisitMethod.inspection: "检查",
-    VisitMethod.phone: "电话",
-    ResidentRole.owner: "业主",
-    ResidentRole.tenant: "租户",
-    ResidentRole.family: "家庭成员",
-    Department.property: "物业部",
-    Department.engineering: "工程部",
-    Department.security: "保安部",
-    Department.cleaning: "保洁部",
-    Department.greening: "绿化部",
-    Department.finance: "财务部",
-    Department.service_desk: "客服中心",
-    Department.other: "其他",
-    HelpType.medical: "急救病人",
-    HelpType.crime: "盗窃/打架/斗殴/抢劫/凶杀",
-    HelpType.flood_fire: "水浸/火灾",
-    HelpType.enquiry: "咨询",
-    HelpType.paid_service: "有偿服务",
-    HelpType.repair: "报修",
-    HelpType.complaint: "投诉",
-    HelpType.other: "其他",
+LABELS: dict[type[Kind], dict[str, str]] = {
+    ContactMethod: {"visit": "来访", "call": "来电", "letter": "书面"},
+    ContactKind: {
+        "complaint": "投诉",
+        "enquiry": "咨询",
+        "repair": "报修",
+        "help": "求助",
+        "praise": "表扬",
+        "suggestion": "建议",
+        "other": "其他",
+    },
+    RepairKind: {"free": "工程维修单", "paid": "有偿服务单"},
+    RepairCategory: {
+        "plumbing_electrical": "水电",
+        "building": "土建",
+        "doors_windows": "门窗",
+        "facilities": "公共设施",
+        "lift": "电梯",
+        "other": "其他",
+    },
+    ReportChannel: {"phone": "电话", "visit": "来访", "patrol": "巡查"},
+    Satisfaction: {"satisfied": "满意", "fairly": "基本满意", "dissatisfied": "不满意"},
+    VisitKind: {"routine": "日常", "complaint": "投诉", "repair": "维修", "facility": "公共设施"},
+    VisitMethod: {"talk": "交谈", "on_site": "现场查看", "inspection": "检查", "phone": "电话"},
+    ResidentRole: {"owner": "业主", "tenant": "租户", "family": "家庭成员"},
+    Department: {
+        "property": "物业部",
+        "engineering": "工程部",
+        "security": "保安部",
+        "cleaning": "保洁部",
+        "greening": "绿化部",
+        "finance": "财务部",
+        "service_desk": "客服中心",
+        "other": "其他",
+    },
+    HelpType: {
+        "medical": "急救病人",
+        "crime": "盗窃/打架/斗殴/抢劫/凶杀",
+        "flood_fire": "水浸/火灾",
+        "enquiry": "咨询",
+        "paid_service": "有偿服务",
+        "repair": "报修",
+        "complaint": "投诉",
+        "other": "其他",
+    },
 }
 
+# The first three types endanger life, property or public order (篇5 §4.1.1).
 SPECIAL_HELP = frozenset({HelpType.medical, HelpType.crime, HelpType.flood_fire})
 
 
-def label(value: StrEnum) -> str:
+def label(value: Kind) -> str:
     """Return the Chinese label of a kind."""
-    return LABELS[value]
+    return value.label
 
 
-def labels(enum: type[StrEnum]) -> dict[str, str]:
-    """Return value → Chinese label for every member of an enum, in order."""
-    return {member.value: LABELS[member] for member in enum}
+def labels(enum: type[Kind]) -> dict[str, str]:
+    """Return value → Chinese label for every member of an enum, in declaration order."""
+    table = LABELS[enum]
+    return {member.value: table[member.value] for member in enum}
 
 
 def is_special(help_type: str) -> bool:

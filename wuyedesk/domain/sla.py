@@ -1,14 +1,21 @@
-"""The office's rules (5 min, 24 h, 10 %) as settings, and the clocks that measure them."""
+"""The office's rules (5 min, 24 h, 10 %) as settings, and the clocks that measure them.
+
+The figures are this office's (seeds 篇2–篇4, FORMS.md); other offices change them
+in settings, so every clock takes a `Rules`. Times are timezone-aware (stored UTC,
+shown in OFFICE_TZ); a naive datetime is a bug and raises ValueError.
+"""
 
 from __future__ import annotations
 
+import calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 OFFICE_TZ = ZoneInfo("Asia/Shanghai")
 
+# The order times must run in on a slip and its follow-up (FORMS.md, shared conventions).
 STEP_LABELS = {
     "reported": "报修",
     "received": "接单",
@@ -18,6 +25,7 @@ STEP_LABELS = {
     "accepted": "验收",
     "visited": "回访",
 }
+TIME_ORDER = tuple(STEP_LABELS)
 
 
 @dataclass(frozen=True)
@@ -26,16 +34,24 @@ class Rules:
 
     arrival_minutes: int = 5
     complaint_visit_hours: int = 24
-    routine_visit_share: float = 0.10
-    relay_minutes: int = 15
+    routine_visit_share: float = 0.10  # of households, per half-year
+    relay_minutes: int = 15  # "immediately" (篇2 §4(2)), with a grace
     complaint_contact_hours: int = 2
     enquiry_answer_days: int = 3
     stale_months: int = 12
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"规则「{f.name}」必须是正数")
+        if self.routine_visit_share > 1:
+            raise ValueError("日常回访比例不能超过 100%")
+
 
 def _aware(*values: datetime | None) -> None:
     for value in values:
-        if value is not None and value.tzinfo is None:
+        if value is not None and value.utcoffset() is None:
             raise ValueError("naive datetime: office clocks need timezone-aware times")
 
 
@@ -51,14 +67,41 @@ def complaint_visit_due(complained_at: datetime, rules: Rules = Rules()) -> date
     return complained_at + timedelta(hours=rules.complaint_visit_hours)
 
 
+def relay_due(recorded_at: datetime, rules: Rules = Rules()) -> datetime:
+    """Return when a register entry must have been relayed to the department."""
+    _aware(recorded_at)
+    return recorded_at + timedelta(minutes=rules.relay_minutes)
+
+
+def complaint_contact_due(relayed_at: datetime, rules: Rules = Rules()) -> datetime:
+    """Return when the complained-about department must have contacted the household."""
+    _aware(relayed_at)
+    return relayed_at + timedelta(hours=rules.complaint_contact_hours)
+
+
+def enquiry_answer_due(received_at: datetime, rules: Rules = Rules()) -> datetime:
+    """Return when a written enquiry must have its written answer."""
+    _aware(received_at)
+    return received_at + timedelta(days=rules.enquiry_answer_days)
+
+
 def is_overdue(due_at: datetime, done_at: datetime | None, now: datetime) -> bool:
     """Tell whether something due was done late, or is still not done past its time."""
     _aware(due_at, done_at, now)
-    return (done_at or now) > due_at
+    return (done_at if done_at is not None else now) > due_at
+
+
+def _office_day(day: date) -> date:
+    # A datetime is a date too; judge it by the office's calendar, not UTC's.
+    if isinstance(day, datetime):
+        _aware(day)
+        return day.astimezone(OFFICE_TZ).date()
+    return day
 
 
 def half_year_of(day: date) -> tuple[int, int]:
-    """Return (year, 1 or 2) for the half-year a date falls in."""
+    """Return (year, 1 or 2) for the half-year a date (or aware datetime) falls in."""
+    day = _office_day(day)
     return day.year, 1 if day.month <= 6 else 2
 
 
@@ -73,16 +116,32 @@ def half_year_bounds(year: int, half: int) -> tuple[date, date]:
 
 def routine_visits_needed(households: int, rules: Rules = Rules()) -> int:
     """Return how many households managers must visit each half-year (≥ 10 %)."""
+    if households < 0:
+        raise ValueError("households must not be negative")
     # Round before ceil so 10 % of 1000 is exactly 100, not 101 through float error.
     return math.ceil(round(households * rules.routine_visit_share, 9))
 
 
 def satisfaction_rate(satisfied: int, fairly: int, dissatisfied: int) -> float | None:
     """Return (satisfied + fairly) / responses, or None when nobody answered."""
+    if min(satisfied, fairly, dissatisfied) < 0:
+        raise ValueError("counts must not be negative")
     responses = satisfied + fairly + dissatisfied
     if responses == 0:
         return None
     return (satisfied + fairly) / responses
+
+
+def is_stale(verified_on: date | None, today: date, rules: Rules = Rules()) -> bool:
+    """Tell whether resident data last verified on this day is due for checking again."""
+    if verified_on is None:
+        return True
+    months = today.year * 12 + today.month - (verified_on.year * 12 + verified_on.month)
+    if months != rules.stale_months:
+        return months > rules.stale_months
+    # Same month of the year: stale from the same day of the month (clamped to month end).
+    last = calendar.monthrange(today.year, today.month)[1]
+    return today.day >= min(verified_on.day, last)
 
 
 def check_time_order(steps: list[tuple[str, datetime | None]]) -> str | None:

@@ -2,19 +2,26 @@
 
 The screens ask `Workflow.actions(state, role)` which buttons are live; the
 services call `Workflow.next_state` before they change a record, so a step
-out of order or by the wrong role is refused with a Chinese reason.
+out of order or by the wrong role is refused with a Chinese reason. Checks
+that need the record's fields (a reason given, a complaint's return visit
+done, the help type) are the service's, helped by the functions at the end.
 
 Paper behind each machine (seeds, FORMS.md):
-- contact: 住户来访/来电登记表 — recorded → relayed → handled → result_recorded → archived.
-- repair_free / repair_paid: 工程维修单 / 有偿服务单 — opened → received → (paid: quoted →
-  approved → paid) → dispatched → materials_issued → arrived → completed → accepted →
-  reconciled → archived; returned (退单) early, refused when the household declines a quote.
-- return_visit: 回访记录表 — planned → satisfied / fairly / dissatisfied / nobody_home;
-  nobody_home is rescheduled; dissatisfied opens a nonconformity that is rectified, after
-  which the service plans the next visit (until satisfied).
-- help_request: 业户求助信息登记表 — special: received → dispatched → on_site → handled →
+- contact (住户来访/来电登记表): recorded → relayed → handled → result_recorded → archived.
+- repair_free / repair_paid (工程维修单 / 有偿服务单): opened → received → (paid only:
+  quoted → approved → paid, the finance stamp) → dispatched → materials_issued →
+  arrived → completed → accepted → reconciled → archived. dispatched → arrived is
+  allowed directly (no materials needed); returned (退单) from opened/received;
+  paid only: refused when the household declines the quote.
+- return_visit (回访记录表): planned → done_satisfied | done_fairly | done_dissatisfied |
+  nobody_home. nobody_home: a door note is printed and `reschedule` plans the visit
+  again. done_dissatisfied → nonconformity_open → rectified; the service then plans
+  a new visit record, and so on until the household is satisfied. One record is
+  one visit, so done_satisfied, done_fairly and rectified are final.
+- help_request (业户求助信息登记表): special: received → dispatched → on_site → handled →
   closed; general: received → converted → closed; enquiry: received → answered → closed.
-- daily_report: 日工作呈报表 — draft → submitted → reviewed; reopened by the supervisor.
+- daily_report (日工作呈报表): draft → submitted → reviewed; reopen sends it back to draft.
+Every numbered record may be voided (作废) by a manager, with a reason, until it is final.
 """
 
 from __future__ import annotations
@@ -22,11 +29,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wuyedesk.domain.errors import TransitionRefused
-from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.domain.kinds import SPECIAL_HELP, HelpType, is_special
+from wuyedesk.domain.roles import MANAGERS, ROLE_LABELS, Role
+
+__all__ = [
+    "CONTACT",
+    "DAILY_REPORT",
+    "HELP_REQUEST",
+    "REPAIR_FREE",
+    "REPAIR_PAID",
+    "RETURN_VISIT",
+    "SPECIAL_HELP",
+    "WORKFLOWS",
+    "HelpType",
+    "Transition",
+    "Workflow",
+    "contact_can_archive",
+    "help_request_actions",
+    "help_step_refusal",
+    "is_special",
+]
 
 R = Role
+ALL_ROLES = frozenset(Role)
 _OFFICE = frozenset({R.clerk, R.assistant, R.service_desk, R.supervisor, R.director})
-_MANAGERS = frozenset({R.supervisor, R.director})
 _ENGINEERING = frozenset({R.eng_supervisor, R.engineer})
 
 
@@ -35,53 +61,89 @@ class Transition:
     """One step: from which states, to which state, for which roles, with what button label."""
 
     action: str
-    source: frozenset[str]
+    source: frozenset[str] | str
     target: str
     roles: frozenset[Role]
     label: str
     requires_reason: bool = False
 
+    def __post_init__(self) -> None:
+        # Accept a single state for convenience; store a frozenset so `in` means membership.
+        if isinstance(self.source, str):
+            object.__setattr__(self, "source", frozenset({self.source}))
+        object.__setattr__(self, "roles", frozenset(self.roles))
 
-@dataclass(frozen=True)
+    @property
+    def sources(self) -> frozenset[str]:
+        """Return the states this step may be taken from."""
+        assert isinstance(self.source, frozenset)
+        return self.source
+
+
+@dataclass(frozen=True, eq=False)
 class Workflow:
-    """A record kind's states and the steps between them."""
+    """A record kind's states, the steps between them, and who may open one."""
 
     name: str
+    title: str
     states: dict[str, str]
     initial: str
     final: frozenset[str]
-    transitions: tuple[Transition, ...] = field(default_factory=tuple)
+    transitions: tuple[Transition, ...]
+    openers: frozenset[Role] = ALL_ROLES
+    hints: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A typo in a table is a bug; catch it at import, not when a clerk presses a button.
+        actions = [t.action for t in self.transitions]
+        if len(actions) != len(set(actions)):
+            raise ValueError(f"{self.name}: duplicate action names")
+        used = {self.initial, *self.final}
+        for step in self.transitions:
+            used |= step.sources | {step.target}
+        if not used <= set(self.states):
+            raise ValueError(f"{self.name}: unknown states {sorted(used - set(self.states))}")
 
     def state_label(self, state: str) -> str:
         """Return the Chinese name of a state."""
         return self.states[state]
 
     def transition(self, action: str) -> Transition:
-        """Return the step named `action`."""
+        """Return the step named `action` (KeyError for an unknown name: a bug)."""
         for step in self.transitions:
             if step.action == action:
                 return step
-        raise KeyError(action)
+        raise KeyError(f"{self.name}: no action {action!r}")
 
     def actions(self, state: str, role: Role) -> list[Transition]:
         """Return the steps this role may take from this state (the live buttons)."""
-        return [t for t in self.transitions if state in t.source and role in t.roles]
+        return [t for t in self.transitions if state in t.sources and role in t.roles]
 
     def can(self, state: str, action: str, role: Role) -> bool:
         """Tell whether this role may take this step from this state."""
         step = self.transition(action)
-        return state in step.source and role in step.roles
+        return state in step.sources and role in step.roles
 
     def next_state(self, state: str, action: str, role: Role) -> str:
         """Return the state after the step, or refuse with the reason in Chinese."""
         step = self.transition(action)
-        if state not in step.source:
-            hint = _HINTS.get((self.name, state, action))
-            message = f"当前状态为「{self.states[state]}」，不能执行「{step.label}」"
+        if state not in step.sources:
+            message = f"当前状态为「{self.state_label(state)}」，不能执行「{step.label}」"
+            hint = self.hints.get((state, action))
             raise TransitionRefused(f"{message}：{hint}" if hint else message)
         if role not in step.roles:
             raise TransitionRefused(f"您的岗位（{ROLE_LABELS[role]}）不能执行「{step.label}」")
         return step.target
+
+    def can_open(self, role: Role) -> bool:
+        """Tell whether this role may open a new record of this kind."""
+        return role in self.openers
+
+    def start(self, role: Role) -> str:
+        """Return the initial state for a new record, or refuse this role in Chinese."""
+        if role not in self.openers:
+            raise TransitionRefused(f"您的岗位（{ROLE_LABELS[role]}）不能新建「{self.title}」")
+        return self.initial
 
 
 def _t(
@@ -93,20 +155,19 @@ def _t(
     *,
     reason: bool = False,
 ) -> Transition:
-    sources = frozenset({source} if isinstance(source, str) else source)
+    sources = source if isinstance(source, str) else frozenset(source)
     return Transition(action, sources, target, frozenset(roles), label, reason)
 
 
 def _void(states: dict[str, str], final: set[str]) -> Transition:
-    open_states = set(states) - final - {"void"}
-    return _t("void", open_states, "void", _MANAGERS, "作废", reason=True)
+    return _t("void", set(states) - final, "void", MANAGERS, "作废", reason=True)
 
 
 # --- 住户来访/来电登记表 -------------------------------------------------------------
 _CONTACT_STATES = {
     "recorded": "已登记",
     "relayed": "已转达",
-    "handled": "处理中",
+    "handled": "已处理",
     "result_recorded": "已登记结果",
     "archived": "已归档",
     "void": "已作废",
@@ -114,12 +175,15 @@ _CONTACT_STATES = {
 _CONTACT_FINAL = {"archived", "void"}
 CONTACT = Workflow(
     "contact",
+    "住户来访/来电登记表",
     _CONTACT_STATES,
     "recorded",
     frozenset(_CONTACT_FINAL),
     (
         _t("relay", "recorded", "relayed", _OFFICE, "转达部门"),
+        # The department head handles it: engineering, security, or the office itself.
         _t("handle", "relayed", "handled", _OFFICE | _ENGINEERING | {R.security}, "部门处理"),
+        # Praise or a question answered at the desk needs no relay: record the result at once.
         _t(
             "record_result",
             {"recorded", "relayed", "handled"},
@@ -127,16 +191,18 @@ CONTACT = Workflow(
             _OFFICE,
             "登记处理结果",
         ),
-        _t("archive", "result_recorded", "archived", {R.clerk, *_MANAGERS}, "归档"),
+        _t("archive", "result_recorded", "archived", {R.clerk}, "归档"),
         _void(_CONTACT_STATES, _CONTACT_FINAL),
     ),
+    openers=_OFFICE,
+    hints={("result_recorded", "record_result"): "处理结果已登记"},
 )
 
 
 def contact_can_archive(is_complaint: bool, has_result: bool, visit_satisfied: bool) -> str | None:
-    """Return why a register entry may not be archived yet, or None."""
+    """Return why a register entry may not be archived yet, in Chinese, or None."""
     if not has_result:
-        return "尚未登记处理结果"
+        return "尚未登记处理结果，不能归档"
     if is_complaint and not visit_satisfied:
         return "投诉须回访且住户满意（或基本满意）后才能归档"
     return None
@@ -163,14 +229,32 @@ _PAID_STATES = {
     "paid": "已交费盖章",
     "refused": "住户拒绝报价",
 }
-_REPAIR_FINAL = {"archived", "returned", "void", "refused"}
+_FREE_FINAL = {"archived", "returned", "void"}
+_PAID_FINAL = _FREE_FINAL | {"refused"}
 _OPENERS = frozenset({R.assistant, R.clerk, R.service_desk, R.supervisor})
-_SIGN_FOR_HOUSEHOLD = frozenset({R.engineer, R.assistant, R.eng_supervisor})
+# The household signs on the shared PC; these staff record it with them.
+_FOR_HOUSEHOLD_QUOTE = frozenset({R.assistant, R.clerk, R.engineer})
+_FOR_HOUSEHOLD_ACCEPT = frozenset({R.engineer, R.assistant})
+
+
+def _front_steps() -> list[Transition]:
+    return [
+        _t("receive", "opened", "received", _ENGINEERING, "接单签字"),
+        _t(
+            "return",
+            {"opened", "received"},
+            "returned",
+            _ENGINEERING | MANAGERS,
+            "退单",
+            reason=True,
+        ),
+    ]
 
 
 def _work_steps(dispatch_from: str) -> list[Transition]:
     return [
         _t("dispatch", dispatch_from, "dispatched", _ENGINEERING, "派工"),
+        # Repeatable: a second trip to the warehouse is another issue on the same slip.
         _t(
             "issue_materials",
             {"dispatched", "materials_issued"},
@@ -180,7 +264,7 @@ def _work_steps(dispatch_from: str) -> list[Transition]:
         ),
         _t("arrive", {"dispatched", "materials_issued"}, "arrived", _ENGINEERING, "到达现场"),
         _t("complete", "arrived", "completed", _ENGINEERING, "完工"),
-        _t("accept", "completed", "accepted", _SIGN_FOR_HOUSEHOLD, "住户验收签名"),
+        _t("accept", "completed", "accepted", _FOR_HOUSEHOLD_ACCEPT, "住户验收签名"),
         _t("reconcile", "accepted", "reconciled", {R.eng_supervisor}, "每日核对"),
         _t("archive", "reconciled", "archived", {R.clerk}, "归档"),
     ]
@@ -188,89 +272,88 @@ def _work_steps(dispatch_from: str) -> list[Transition]:
 
 REPAIR_FREE = Workflow(
     "repair_free",
+    "工程维修单",
     dict(_WORK_STATES),
     "opened",
-    frozenset(_REPAIR_FINAL - {"refused"}),
-    (
-        _t("receive", "opened", "received", _ENGINEERING, "接单签字"),
-        _t(
-            "return",
-            {"opened", "received"},
-            "returned",
-            _ENGINEERING | _MANAGERS,
-            "退单",
-            reason=True,
-        ),
-        *_work_steps("received"),
-        _void(_WORK_STATES, _REPAIR_FINAL),
-    ),
+    frozenset(_FREE_FINAL),
+    (*_front_steps(), *_work_steps("received"), _void(_WORK_STATES, _FREE_FINAL)),
+    openers=_OPENERS,
 )
 
+_PAY_FIRST = "须先到财务交费并盖章，才能派工维修"
+_QUOTE_FIRST = "有偿服务须先报价、住户确认，并到财务交费并盖章，才能派工维修"
 REPAIR_PAID = Workflow(
     "repair_paid",
+    "有偿服务单",
     _PAID_STATES,
     "opened",
-    frozenset(_REPAIR_FINAL),
+    frozenset(_PAID_FINAL),
     (
-        _t("receive", "opened", "received", _ENGINEERING, "接单签字"),
-        _t(
-            "return",
-            {"opened", "received"},
-            "returned",
-            _ENGINEERING | _MANAGERS,
-            "退单",
-            reason=True,
-        ),
+        *_front_steps(),
+        # Re-quoting before the household answers replaces the price.
         _t("quote", {"received", "quoted"}, "quoted", _ENGINEERING, "报价"),
-        _t("approve", "quoted", "approved", _SIGN_FOR_HOUSEHOLD | {R.clerk}, "住户确认报价"),
-        _t(
-            "refuse",
-            "quoted",
-            "refused",
-            _SIGN_FOR_HOUSEHOLD | {R.clerk},
-            "住户拒绝报价",
-            reason=True,
-        ),
-        _t("pay", "approved", "paid", {R.finance}, "财务收款盖章"),
+        _t("approve", "quoted", "approved", _FOR_HOUSEHOLD_QUOTE, "住户确认报价"),
+        _t("refuse", "quoted", "refused", _FOR_HOUSEHOLD_QUOTE, "住户拒绝报价", reason=True),
+        _t("pay", "approved", "paid", {R.finance}, "财务盖章"),
         *_work_steps("paid"),
-        _void(_PAID_STATES, _REPAIR_FINAL),
+        _void(_PAID_STATES, _PAID_FINAL),
     ),
+    openers=_OPENERS,
+    hints={
+        ("received", "dispatch"): _QUOTE_FIRST,
+        ("quoted", "dispatch"): _PAY_FIRST,
+        ("approved", "dispatch"): _PAY_FIRST,
+        ("received", "arrive"): _QUOTE_FIRST,
+        ("quoted", "arrive"): _PAY_FIRST,
+        ("approved", "arrive"): _PAY_FIRST,
+        ("paid", "arrive"): "请先派工",
+    },
 )
 
 # --- 回访记录表 -----------------------------------------------------------------------
 _VISIT_STATES = {
     "planned": "待回访",
     "nobody_home": "住户不在家",
-    "satisfied": "满意",
-    "fairly": "基本满意",
-    "dissatisfied": "不满意",
+    "done_satisfied": "满意",
+    "done_fairly": "基本满意",
+    "done_dissatisfied": "不满意",
     "nonconformity_open": "不合格项整改中",
     "rectified": "已整改",
     "void": "已作废",
 }
-_VISIT_FINAL = {"satisfied", "fairly", "rectified", "void"}
+_VISIT_FINAL = {"done_satisfied", "done_fairly", "rectified", "void"}
+# Managers visit routinely and on complaints, the assistant phones about repairs,
+# security checks facilities (篇4 §4(1)–(4)).
 _VISITORS = _OFFICE | {R.eng_supervisor, R.security}
 RETURN_VISIT = Workflow(
     "return_visit",
+    "回访记录表",
     _VISIT_STATES,
     "planned",
     frozenset(_VISIT_FINAL),
     (
-        _t("record_satisfied", "planned", "satisfied", _VISITORS, "满意"),
-        _t("record_fairly", "planned", "fairly", _VISITORS, "基本满意"),
-        _t("record_dissatisfied", "planned", "dissatisfied", _VISITORS, "不满意"),
+        _t("record_satisfied", "planned", "done_satisfied", _VISITORS, "满意"),
+        _t("record_fairly", "planned", "done_fairly", _VISITORS, "基本满意"),
+        _t("record_dissatisfied", "planned", "done_dissatisfied", _VISITORS, "不满意"),
         _t("nobody_home", "planned", "nobody_home", _VISITORS, "住户不在家（贴回访单）"),
         _t("reschedule", "nobody_home", "planned", _VISITORS, "另约时间"),
-        _t("open_nonconformity", "dissatisfied", "nonconformity_open", _MANAGERS, "登记不合格项"),
-        _t("rectify", "nonconformity_open", "rectified", _MANAGERS | _ENGINEERING, "整改完成"),
+        _t(
+            "open_nonconformity",
+            "done_dissatisfied",
+            "nonconformity_open",
+            MANAGERS,
+            "登记不合格项",
+        ),
+        _t("rectify", "nonconformity_open", "rectified", MANAGERS | _ENGINEERING, "整改完成"),
         _void(_VISIT_STATES, _VISIT_FINAL),
     ),
+    openers=_VISITORS,
 )
 
 # --- 业户求助信息登记表 ------------------------------------------------------------------
 _HELP_STATES = {
     "received": "已接报",
-    "dispatched": "已派人",
+    "dispatched": "已通知人员",
     "on_site": "已到场",
     "handled": "已处理",
     "converted": "已转登记/派单",
@@ -279,46 +362,67 @@ _HELP_STATES = {
     "void": "已作废",
 }
 _HELP_FINAL = {"closed", "void"}
+# Anyone on duty takes a call for help (客服, 中控室, 保安, ...): 篇5 §3.3.
 _RESPONDERS = _OFFICE | {R.security, R.eng_supervisor, R.engineer}
 HELP_REQUEST = Workflow(
     "help_request",
+    "业户求助信息登记表",
     _HELP_STATES,
     "received",
     frozenset(_HELP_FINAL),
     (
         _t("dispatch", "received", "dispatched", _RESPONDERS, "通知最近人员"),
         _t("arrive", "dispatched", "on_site", _RESPONDERS, "到场确认"),
-        _t("handle", "on_site", "handled", _RESPONDERS | {R.director}, "处理完毕"),
+        _t("handle", "on_site", "handled", _RESPONDERS, "处理完毕"),
         _t("convert", "received", "converted", _OFFICE, "转为登记/派单"),
         _t("answer", "received", "answered", _OFFICE, "答复"),
         _t("close", {"handled", "converted", "answered"}, "closed", _OFFICE, "完成"),
         _void(_HELP_STATES, _HELP_FINAL),
     ),
+    openers=ALL_ROLES,
 )
 
+# The first step out of `received` depends on the help type.
+_HELP_FIRST_STEPS = {"dispatch", "convert", "answer"}
+
+
+def _help_first_step(help_type: str) -> str:
+    if is_special(help_type):
+        return "dispatch"
+    return "answer" if help_type == HelpType.enquiry else "convert"
+
+
+def help_step_refusal(help_type: str, action: str) -> str | None:
+    """Return why this help type may not take this step, in Chinese, or None."""
+    if action not in _HELP_FIRST_STEPS or action == _help_first_step(help_type):
+        return None
+    kind = HelpType(help_type).label
+    wanted = HELP_REQUEST.transition(_help_first_step(help_type)).label
+    return f"「{kind}」求助应执行「{wanted}」"
+
+
+def help_request_actions(help_type: str, state: str, role: Role) -> list[Transition]:
+    """Return the live buttons for a help request of this type."""
+    steps = HELP_REQUEST.actions(state, role)
+    return [t for t in steps if help_step_refusal(help_type, t.action) is None]
+
+
 # --- 日工作呈报表 ---------------------------------------------------------------------
+_REPORTERS = frozenset({R.clerk, R.assistant, R.service_desk})
 DAILY_REPORT = Workflow(
     "daily_report",
+    "日工作呈报表",
     {"draft": "填写中", "submitted": "已呈报", "reviewed": "主管已审阅"},
     "draft",
     frozenset({"reviewed"}),
     (
-        _t("submit", "draft", "submitted", {R.clerk, R.assistant, R.service_desk}, "呈报"),
-        _t("review", "submitted", "reviewed", _MANAGERS, "审阅签名"),
-        _t("reopen", "submitted", "draft", _MANAGERS, "退回修改"),
+        _t("submit", "draft", "submitted", _REPORTERS, "呈报"),
+        _t("review", "submitted", "reviewed", MANAGERS, "审阅签名"),
+        _t("reopen", "submitted", "draft", MANAGERS, "退回修改"),
     ),
+    openers=_REPORTERS,
 )
 
 WORKFLOWS: dict[str, Workflow] = {
     w.name: w for w in (CONTACT, REPAIR_FREE, REPAIR_PAID, RETURN_VISIT, HELP_REQUEST, DAILY_REPORT)
-}
-
-_PAY_FIRST = "须先到财务交费并盖章，才能派工维修"
-_HINTS: dict[tuple[str, str, str], str] = {
-    ("repair_paid", "received", "dispatch"): "有偿服务须先报价、住户确认并" + _PAY_FIRST[1:],
-    ("repair_paid", "quoted", "dispatch"): _PAY_FIRST,
-    ("repair_paid", "approved", "dispatch"): _PAY_FIRST,
-    ("repair_paid", "quoted", "arrive"): _PAY_FIRST,
-    ("repair_paid", "approved", "arrive"): _PAY_FIRST,
-    ("contact", "result_recorded", "record_result"): "结果已登记",
 }

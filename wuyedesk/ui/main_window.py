@@ -1,189 +1,401 @@
-"""The main window: the office's estate at a glance; later parts add the registers."""
+"""The main window for one logged-in member of staff: the estate tree, search, the unit card."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QStackedWidget,
-    QTableView,
+    QMessageBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from wuyedesk.domain.errors import UserError
+from wuyedesk.domain.roles import ROLE_LABELS
 from wuyedesk.services import office as office_service
 from wuyedesk.services.context import Actor
-from wuyedesk.services.places import BuildingSummary, estate_overview
+from wuyedesk.services.estate import estate_tree
+from wuyedesk.services.lookup import find_by_number, looks_like_number
+from wuyedesk.services.permissions import allowed
+from wuyedesk.services.residents import search_residents
 from wuyedesk.store.office_file import OfficeFile
+from wuyedesk.ui.estate_tree import EstateTreeView
 
-_Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
+SEARCH_DELAY_MS = 150
+RESULT_CODE_ROLE = Qt.ItemDataRole.UserRole
+LATER = "将在后续版本提供"
+# The papers whose screens later parts of the program bring: (menu, entries).
+PLACEHOLDERS = (
+    ("登记(&R)", ("来访/来电登记", "维修单", "回访", "求助")),
+    ("报表(&P)", ("日工作呈报", "月度报表")),
+)
 
 
-class BuildingTableModel(QAbstractTableModel):
-    """The estate's buildings with their counts, and a total line at the bottom."""
+class PlaceholderCard(QLabel):
+    """Stands in for the unit card until ui/unit_card.py is installed."""
 
-    COLUMNS = (
-        QT_TRANSLATE_NOOP("BuildingTableModel", "楼栋"),
-        QT_TRANSLATE_NOOP("BuildingTableModel", "单元数"),
-        QT_TRANSLATE_NOOP("BuildingTableModel", "楼层数"),
-        QT_TRANSLATE_NOOP("BuildingTableModel", "户数"),
-        QT_TRANSLATE_NOOP("BuildingTableModel", "住户数"),
-        QT_TRANSLATE_NOOP("BuildingTableModel", "已入住户数"),
-    )
+    changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, office: OfficeFile, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.buildings: list[BuildingSummary] = []
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: #666666; font-size: 13pt;")
+        self.code: str | None = None
+        self.setText(self.tr("在左边选择一户，或在上面搜索住户"))
 
-    def set_buildings(self, buildings: list[BuildingSummary]) -> None:
-        """Replace the rows."""
-        self.beginResetModel()
-        self.buildings = list(buildings)
-        self.endResetModel()
+    def show_unit(self, code: str) -> None:
+        """Name the unit that would be shown."""
+        self.code = code
+        self.setText(code)
 
-    def totals(self) -> tuple[int, int, int, int, int]:
-        """Return the estate's sums: entrances, floors, units, residents, occupied units."""
-        b = self.buildings
-        return (
-            sum(x.entrances for x in b),
-            sum(x.floors for x in b),
-            sum(x.units for x in b),
-            sum(x.residents for x in b),
-            sum(x.occupied_units for x in b),
-        )
+    def has_unsaved(self) -> bool:
+        """Nothing is ever typed here."""
+        return False
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the building rows plus the total row."""
-        if parent.isValid() or not self.buildings:
-            return 0
-        return len(self.buildings) + 1
+    def save_drafts(self) -> None:
+        """Nothing to keep."""
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def offer_drafts(self) -> None:
+        """Nothing to offer."""
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        """Return the Chinese column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Return a cell: the building's name and counts, or the totals."""
-        if not index.isValid():
-            return None
-        total_row = index.row() == len(self.buildings)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if total_row:
-                if index.column() == 0:
-                    return self.tr("合计 {0} 栋").format(len(self.buildings))
-                return self.totals()[index.column() - 1]
-            b = self.buildings[index.row()]
-            return (b.name, b.entrances, b.floors, b.units, b.residents, b.occupied_units)[
-                index.column()
-            ]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and total_row:
-            return QColor("#eef3f8")
-        if role == Qt.ItemDataRole.FontRole and total_row:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+CardFactory = Callable[[OfficeFile, Actor, QWidget | None], Any]
+
+
+def default_card_factory(office: OfficeFile, actor: Actor, parent: QWidget | None) -> Any:
+    """Return the unit card widget, or a placeholder while it is not installed."""
+    try:
+        from wuyedesk.ui.unit_card import UnitCardWidget
+    except ImportError:
+        log.warning("ui.unit_card is missing: the unit card is a placeholder")
+        return PlaceholderCard(office, actor, parent)
+    return UnitCardWidget(office, actor, parent)
 
 
 class MainWindow(QMainWindow):
-    """The desk's window for one open office file."""
+    """The desk's window for one office file and one logged-in member of staff."""
 
-    def __init__(self, office: OfficeFile, actor: Actor | None = None) -> None:
-        super().__init__()
+    switch_user = Signal()
+    lock_now = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        office: OfficeFile,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        card_factory: CardFactory | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.office = office
-        # Part 1 has no staff login yet: the window acts as the office itself.
-        self.actor = actor or Actor.command_line()
+        self.actor = actor
         self.info = office_service.office_info(office)
         self.setWindowTitle(
             self.tr("wuyedesk — {office} · {estate}").format(
                 office=self.info.name, estate=self.info.estate_name
             )
         )
-        self.resize(900, 560)
+        self.resize(1100, 700)
+        self.card = (card_factory or default_card_factory)(office, actor, None)
+        self.card.setObjectName("unit_card")
+        self.card.changed.connect(self.refresh_tree)
+        self._build_left()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.left)
+        splitter.addWidget(self.card)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([320, 780])
+        self.setCentralWidget(splitter)
         self._build_menu()
-        self._build_overview()
-        self.path_label = QLabel(self.tr("办公文件：{0}").format(office.path))
-        self.path_label.setObjectName("office_path")
-        self.summary_label = QLabel()
-        self.summary_label.setObjectName("summary")
-        self.summary_label.setContentsMargins(8, 0, 0, 0)
-        self.statusBar().addWidget(self.summary_label, 1)
-        self.statusBar().addPermanentWidget(self.path_label)
-        self.refresh()
+        self._build_status()
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.run_search)
+        self.refresh_tree()
+
+    # -- building -----------------------------------------------------------------------------
+    def _build_left(self) -> None:
+        self.left = QWidget()
+        layout = QVBoxLayout(self.left)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.setSpacing(6)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("搜索住户：姓名、电话尾号、房号、拼音首字母或单号"))
+        self.search.textChanged.connect(self._search_typed)
+        self.search.returnPressed.connect(self.search_enter)
+        self.search.installEventFilter(self)
+        self.results = QListWidget()
+        self.results.setObjectName("search_results")
+        self.results.setVisible(False)
+        self.results.setMaximumHeight(260)
+        self.results.itemActivated.connect(lambda item: self.open_result(item))
+        self.results.installEventFilter(self)
+        self.tree = EstateTreeView()
+        self.tree.open_unit.connect(self.open_unit)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results)
+        layout.addWidget(self.tree, 1)
+
+    def _action(self, text: str, slot: Callable[[], object], shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        refresh = QAction(self.tr("刷新(&R)"), self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.refresh)
-        menu.addAction(refresh)
-        menu.addSeparator()
-        leave = QAction(self.tr("退出(&X)"), self)
-        leave.setShortcut(QKeySequence.StandardKey.Quit)
-        leave.triggered.connect(self.close)
-        menu.addAction(leave)
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.switch_action = self._action(self.tr("切换用户(&U)"), self.switch_user.emit, "Ctrl+U")
+        self.lock_action = self._action(self.tr("锁定(&L)"), self.lock_now.emit, "Ctrl+L")
+        file_menu.addAction(self.switch_action)
+        file_menu.addAction(self.lock_action)
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
+        )
+        archive = bar.addMenu(self.tr("住户档案(&A)"))
+        archive.setToolTipsVisible(True)
+        self.stale_action = self._action(self.tr("资料待更新…"), self.show_stale)
+        self.import_action = self._action(self.tr("从 Excel 导入…"), self.show_import)
+        self.export_action = self._action(self.tr("导出档案…"), self.export_archive)
+        for action, permission in (
+            (self.stale_action, "residents.view"),
+            (self.import_action, "residents.edit"),
+            (self.export_action, "residents.view"),
+        ):
+            if not allowed(self.actor, permission):
+                action.setEnabled(False)
+                action.setToolTip(self.tr("您的岗位不能使用此功能"))
+            archive.addAction(action)
+        focus = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.addAction(focus)
+        self.placeholder_actions: list[QAction] = []
+        for title, entries in PLACEHOLDERS:
+            menu = bar.addMenu(self.tr(title))
+            menu.setToolTipsVisible(True)
+            for entry in entries:
+                action = QAction(self.tr(entry), self)
+                action.setEnabled(False)
+                action.setToolTip(self.tr(LATER))
+                menu.addAction(action)
+                self.placeholder_actions.append(action)
 
-    def _build_overview(self) -> None:
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(16, 14, 16, 10)
-        layout.setSpacing(10)
-        heading = QLabel(self.tr("{estate} · 楼栋一览").format(estate=self.info.estate_name))
-        heading.setObjectName("heading")
-        heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        layout.addWidget(heading)
-        self.model = BuildingTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("buildings")
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a read-only overview: no cell cursor
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label = QLabel(self.tr("还没有楼栋：可用 wuyedesk demo 生成演示小区"))
-        self.empty_label.setObjectName("empty_estate")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #666666; font-size: 13pt;")
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.table)
-        self.pages.addWidget(self.empty_label)
-        layout.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
+    def _build_status(self) -> None:
+        role = ROLE_LABELS.get(self.actor.role, str(self.actor.role))
+        self.user_label = QLabel(
+            self.tr("{name}（{role}）").format(name=self.actor.name, role=role)
+        )
+        self.user_label.setObjectName("user")
+        self.path_label = QLabel(self.tr("办公文件：{0}").format(self.office.path))
+        self.path_label.setObjectName("office_path")
+        self.lock_label = QLabel()
+        self.lock_label.setObjectName("lock_timer")
+        status = self.statusBar()
+        for label in (self.user_label, self.path_label, self.lock_label):
+            label.setContentsMargins(6, 0, 6, 0)
+            status.addPermanentWidget(label)
 
-    def refresh(self) -> None:
-        """Read the estate again and show it."""
-        buildings = estate_overview(self.office, self.actor)
-        self.model.set_buildings(buildings)
-        self.pages.setCurrentWidget(self.table if buildings else self.empty_label)
-        if buildings:
-            _, _, units, residents, occupied = self.model.totals()
-            self.summary_label.setText(
-                self.tr("共 {0} 栋 · {1} 户 · 住户 {2} 人 · 已入住 {3} 户").format(
-                    len(buildings), units, residents, occupied
-                )
+    # -- tree ---------------------------------------------------------------------------------
+    def refresh_tree(self) -> None:
+        """Read the estate again; the selected unit stays selected."""
+        current = self.tree.current_code()
+        try:
+            buildings = estate_tree(self.office, self.actor)
+        except UserError as exc:  # a role that may not see the archive gets an empty tree
+            buildings = []
+            self.statusBar().showMessage(exc.message)
+        self.tree.set_estate(self.info.estate_name, buildings)
+        if current:
+            self.tree.select_unit(current)
+
+    def open_unit(self, code: str) -> None:
+        """Select the unit in the tree and show its card."""
+        self.tree.select_unit(code)
+        self.card.show_unit(code)
+
+    # -- search -------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_typed(self, text: str) -> None:
+        if not text.strip():
+            self.search_timer.stop()
+            self._show_results([])
+            return
+        self.search_timer.start()
+
+    def run_search(self) -> None:
+        """Search residents for the typed text now and list them below the box."""
+        self.search_timer.stop()
+        text = self.search.text().strip()
+        if not text or looks_like_number(text):
+            self._show_results([])
+            return
+        try:
+            found = search_residents(self.office, self.actor, text)
+        except UserError as exc:
+            self.statusBar().showMessage(exc.message)
+            return
+        self._show_results(found)
+        if not found:
+            self.statusBar().showMessage(self.tr("没有找到「{0}」").format(text), 5000)
+
+    def _show_results(self, found: list[Any]) -> None:
+        self.results.clear()
+        for resident in found[:200]:
+            line = self.tr("{name}　{unit}　{role}　{phone}").format(
+                name=resident.name,
+                unit=resident.unit_code,
+                role=resident.role_label,
+                phone=resident.phone or "",
+            )
+            if resident.moved_out is not None:
+                line += self.tr("（已迁出）")
+            item = QListWidgetItem(line.rstrip())
+            item.setData(RESULT_CODE_ROLE, resident.unit_code)
+            self.results.addItem(item)
+        self.results.setVisible(bool(found))
+        if found:
+            self.results.setCurrentRow(0)
+
+    def search_enter(self) -> None:
+        """Enter in the search box: open a typed number's record, or the chosen resident's unit."""
+        text = self.search.text().strip()
+        if not text:
+            return
+        if looks_like_number(text):
+            self.open_number(text)
+            return
+        if self.search_timer.isActive() or not self.results.count():
+            self.run_search()
+        item = self.results.currentItem()
+        if item is not None:
+            self.open_result(item)
+
+    def open_result(self, item: QListWidgetItem) -> None:
+        """Open the unit of a search result and close the list."""
+        code = item.data(RESULT_CODE_ROLE)
+        self.clear_search()
+        self.open_unit(code)
+        self.tree.setFocus()
+
+    def open_number(self, text: str) -> None:
+        """Open the record a typed or scanned number names (for now: its unit)."""
+        try:
+            ref = find_by_number(self.office, self.actor, text)
+        except UserError as exc:
+            self.statusBar().showMessage(exc.message)
+            self.search.selectAll()
+            return
+        self.clear_search()
+        if ref.unit_code:
+            self.open_unit(ref.unit_code)
+            message = self.tr("单号 {number} 对应 {unit}").format(
+                number=ref.number, unit=ref.unit_code
             )
         else:
-            self.summary_label.setText(self.tr("尚无楼栋"))
+            message = self.tr("单号 {number} 不属于某一户").format(number=ref.number)
+        self.statusBar().showMessage(message)
+
+    def clear_search(self) -> None:
+        """Empty the search box and close the result list."""
+        self.search_timer.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._show_results([])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Arrows move from the search box into the results; Esc clears the search."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Escape and watched in (self.search, self.results):
+                self.clear_search()
+                self.search.setFocus()
+                return True
+            arrow = key in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+            if watched is self.search and arrow and self.results.count():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+                self.results.setCurrentRow(row)
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- archive menu -------------------------------------------------------------------------
+    def _missing(self, what: str) -> None:
+        QMessageBox.information(self, self.tr("尚未提供"), self.tr("{0}尚未安装").format(what))
+
+    def show_stale(self) -> None:
+        """List the residents whose data needs updating."""
+        try:
+            from wuyedesk.ui.stale_list import StaleListDialog
+        except ImportError:
+            self._missing(self.tr("资料待更新清单"))
+            return
+        dialog = StaleListDialog(self.office, self.actor, self)
+        dialog.open_unit.connect(self.open_unit)
+        dialog.show()
+
+    def show_import(self) -> None:
+        """Open the Excel import wizard; refresh the counts afterwards."""
+        try:
+            from wuyedesk.ui.import_wizard import ImportWizard
+        except ImportError:
+            self._missing(self.tr("Excel 导入向导"))
+            return
+        wizard = ImportWizard(self.office, self.actor, self)
+        wizard.finished.connect(lambda _result: self.refresh_tree())
+        wizard.open()
+
+    def export_archive(self) -> None:
+        """Export the archive to a workbook."""
+        try:
+            from wuyedesk.ui.archive_export import export_archive
+        except ImportError:
+            self._missing(self.tr("档案导出"))
+            return
+        export_archive(self, self.office, self.actor)
+
+    # -- lock and leave -----------------------------------------------------------------------
+    def set_lock_text(self, text: str) -> None:
+        """Show the idle-lock countdown in the status bar."""
+        self.lock_label.setText(text)
+
+    def keep_drafts(self) -> None:
+        """Store any unsaved form as a draft of this member of staff."""
+        try:
+            if self.card.has_unsaved():
+                self.card.save_drafts()
+        except Exception:  # the lock must happen even if keeping the draft fails
+            log.exception("drafts could not be kept")
+
+    def discard(self) -> None:
+        """Close for good without asking (switching user, locking)."""
+        self._leaving = True
+        self.close()
+        self.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Keep unsaved work as drafts; tell the desk the window closed by the user's choice."""
+        self.keep_drafts()
+        super().closeEvent(event)
+        if not getattr(self, "_leaving", False):
+            self.closed.emit()
