@@ -5,10 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from wuyedesk.domain.errors import OfficeFileError
@@ -16,7 +12,12 @@ from wuyedesk.domain.errors import OfficeFileError
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _config() -> Config:
+# Alembic is imported inside the functions: the program's first window must not wait for it.
+
+
+def _config() -> Any:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
@@ -24,6 +25,8 @@ def _config() -> Config:
 
 def head_revision() -> str:
     """Return the newest schema revision this program knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
@@ -31,17 +34,23 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Return every revision this program knows."""
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     """Return the file's schema revision, or None for a file with no schema."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the file's schema to `revision` in one transaction, keys checked afterwards."""
+    from alembic import command
+
     cfg = _config()
     with engine.connect() as conn:
         # SQLite batch migrations copy tables: foreign keys must be off meanwhile, and the

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -21,9 +22,10 @@ from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.fonts import apply_cjk_font
 from wuyedesk.ui.idle_lock import IdleLock
 from wuyedesk.ui.login import LoginDialog
-from wuyedesk.ui.main_window import CardFactory, MainWindow
-from wuyedesk.ui.setup_wizard import SetupWizard
 from wuyedesk.ui.start import UnlockDialog
+
+if TYPE_CHECKING:
+    from wuyedesk.ui.main_window import CardFactory, MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +169,9 @@ class Desk(QObject):
         self.actor = actor
         if self.login is not None:
             self.login.hide()
+        # Imported when first needed: the unlock window should not wait for the whole desk.
+        from wuyedesk.ui.main_window import MainWindow
+
         self.window = MainWindow(self.office, actor, card_factory=self.card_factory)
         self.window.switch_user.connect(self.switch_user)
         self.window.lock_now.connect(self.switch_user)
@@ -244,6 +249,8 @@ def run(db_path: Path) -> int:
     if path.exists():
         office = open_remembered(path)
     else:
+        from wuyedesk.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(path)
         wizard.exec()
         if wizard.office is None:
