@@ -41,12 +41,15 @@ class Rules:
     stale_months: int = 12
 
     def __post_init__(self) -> None:
+        # A bad setting would silently switch a rule off; refuse it where it is made.
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"规则「{f.name}」必须是正数")
-        if self.routine_visit_share > 1:
-            raise ValueError("日常回访比例不能超过 100%")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"规则「{f.name}」必须是数字")
+            if f.name != "routine_visit_share" and value <= 0:
+                raise ValueError(f"规则「{f.name}」必须大于 0")
+        if not 0 <= self.routine_visit_share <= 1:
+            raise ValueError("日常回访比例须在 0 到 100% 之间")
 
 
 def _aware(*values: datetime | None) -> None:

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 
 from wuyedesk.domain.errors import ValidationError
 from wuyedesk.domain.validators import normalize_text
 
+EXAMPLE = "例如 3栋2单元1502 或 3-2-1502"
 _BUILDING = re.compile(r"^[0-9A-Z]{1,4}$")
-_ROOM = re.compile(r"^(?:B|负)?\d{3,4}$")
+_ROOM_DIGITS = re.compile(r"^[0-9]+$")
+# Parts are captured loosely ([0-9A-Z负]*) so that each can be refused with its own reason.
 # 3栋2单元1502 / 3幢2单元1502室 / 3号楼1502 / A座1单元302
 _WORDS = re.compile(
-    r"^(?P<b>[0-9A-Z]+)(?:号楼|号|栋|幢|座|楼)"
-    r"(?:(?P<e>[0-9]+)(?:单元|门|号门))?"
-    r"(?P<r>(?:B|负)?[0-9]+)(?:室|号|房)?$"
+    r"^(?P<b>[0-9A-Z]*)(?:号楼|号|栋|幢|座|楼)"
+    r"(?:(?P<e>[0-9A-Z]*)(?:单元|号门|门))?"
+    r"(?P<r>[0-9A-Z负]*)(?:室|号|房)?$"
 )
-_SEPARATED = re.compile(r"^(?P<b>[0-9A-Z]+)[-/](?:(?P<e>[0-9]+)[-/])?(?P<r>(?:B|负)?[0-9]+)$")
+# 3-2-1502 / 3/2/1502 / 3-1502
+_SEPARATED = re.compile(
+    r"^(?P<b>[0-9A-Z]*)[-/](?:(?P<e>[0-9A-Z]*)[-/])?(?P<r>[0-9A-Z负]*)(?:室|号|房)?$"
+)
+_ROOM_ONLY = re.compile(r"^(?:[0-9A-Z]*(?:单元|号门|门))?(?:B|负)?[0-9]+(?:室|号|房)?$")
 
 
+@total_ordering
 @dataclass(frozen=True)
 class UnitCode:
     """A unit's address inside the estate: building, optional entrance, room."""
@@ -37,6 +45,8 @@ class UnitCode:
 
     def sort_key(self) -> tuple[int, int, str, int, int, int]:
         """Return a key that sorts numerically: building 2 before 10, then entrance, floor, room."""
+        # Same order as services.places.building_sort_text, so lists and the database agree;
+        # the last element is the room number (resident_export relies on that).
         numeric = self.building.isdigit()
         return (
             0 if numeric else 1,
@@ -44,57 +54,100 @@ class UnitCode:
             "" if numeric else self.building,
             self.entrance or 0,
             self.floor,
-            int(self.room.lstrip("B负")),
+            int(_room_digits(self.room)),
         )
 
-    def __lt__(self, other: UnitCode) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, UnitCode):
+            return NotImplemented
         return self.sort_key() < other.sort_key()
 
 
+def _room_digits(room: str) -> str:
+    return room.removeprefix("B").removeprefix("负")
+
+
 def format_unit_code(building: str, entrance: int | None, room: str) -> str:
-    """Print a unit code in the office's canonical form."""
+    """Print a unit code in the office's canonical form: 3栋2单元1502 or 3栋1502."""
     middle = f"{entrance}单元" if entrance is not None else ""
     return f"{building}栋{middle}{room}"
 
 
 def floor_of_room(room: str) -> int:
-    """Return the storey a room number is on (its digits but the last two)."""
-    basement = room.startswith(("B", "负"))
-    digits = room.lstrip("B负")
+    """Return the storey a room number is on (its digits but the last two; B/负 is below ground)."""
+    digits = _room_digits(room)
+    if not (3 <= len(digits) <= 4 and _ROOM_DIGITS.match(digits)):
+        raise ValidationError("room", f"房间号「{room}」应为 3 到 4 位数字，例如 1502 或 302")
     storey = int(digits[:-2])
-    return -storey if basement else storey
+    return -storey if digits != room else storey
+
+
+def _refuse_unmatched(value: str, text: str, field: str) -> ValidationError:
+    """Explain why a typed code fits none of the accepted shapes."""
+    if _ROOM_ONLY.match(value):
+        return ValidationError(field, f"房号缺少楼栋，{EXAMPLE}")
+    return ValidationError(
+        field, f"无法识别房号「{text.strip()}」，请写成 3栋2单元1502 或 3-2-1502"
+    )
+
+
+def _check_building(building: str, field: str) -> str:
+    if not building:
+        raise ValidationError(field, f"房号缺少楼栋，{EXAMPLE}")
+    if not _BUILDING.match(building):
+        raise ValidationError(field, f"楼栋编号「{building}」应为 1 到 4 位数字或字母")
+    if building.isdigit():
+        if int(building) == 0:
+            raise ValidationError(field, "楼栋号不能为 0")
+        return str(int(building))  # 03栋 is 3栋
+    return building
+
+
+def _check_entrance(entrance: str | None, field: str) -> int | None:
+    if entrance is None:
+        return None
+    if not entrance:
+        raise ValidationError(field, "单元号为空，请写明第几单元，或不写单元")
+    if not _ROOM_DIGITS.match(entrance):
+        raise ValidationError(field, f"单元号「{entrance}」应为数字")
+    significant = entrance.lstrip("0")
+    if not significant:
+        raise ValidationError(field, "单元号不能为 0")
+    if len(significant) > 2:
+        raise ValidationError(field, "单元号过大，请核对（最多 99）")
+    return int(significant)
+
+
+def _check_room(room: str, field: str) -> str:
+    if not room:
+        raise ValidationError(field, f"房号缺少房间号，{EXAMPLE}")
+    room = room.replace("负", "B")
+    digits = room[1:] if room.startswith("B") else room
+    if not _ROOM_DIGITS.match(digits):
+        raise ValidationError(
+            field, f"房间号「{room}」应为数字，例如 1502（地下室写 B101 或 负101）"
+        )
+    if not 3 <= len(digits) <= 4:
+        raise ValidationError(
+            field, f"房间号「{room}」应为 3 到 4 位数字（楼层 + 两位户号），例如 1502 或 302"
+        )
+    if digits.startswith("0"):
+        raise ValidationError(field, f"房间号「{room}」的楼层不能为 0")
+    if digits.endswith("00"):
+        raise ValidationError(field, f"房间号「{room}」的户号不能为 00")
+    return room
 
 
 def parse_unit_code(text: str, field: str = "unit") -> UnitCode:
     """Read a typed unit code (3栋2单元1502, 3-2-1502, ３幢１５０２室…) or say what is wrong."""
     value = re.sub(r"\s+", "", normalize_text(text or "")).upper()
+    value = value.replace("—", "-").replace("–", "-")
     if not value:
-        raise ValidationError(field, "房号不能为空，例如 3栋2单元1502 或 3-2-1502")
+        raise ValidationError(field, f"房号不能为空，{EXAMPLE}")
     match = _WORDS.match(value) or _SEPARATED.match(value)
     if match is None:
-        if value.isdigit():
-            raise ValidationError(field, "房号缺少楼栋，例如 3栋2单元1502 或 3-2-1502")
-        if re.search(r"(栋|幢|号楼|座)$", value) or re.search(r"单元$", value):
-            raise ValidationError(field, "房号缺少房间号，例如 3栋2单元1502")
-        raise ValidationError(
-            field, f"无法识别房号「{text.strip()}」，请写成 3栋2单元1502 或 3-2-1502"
-        )
-    building, entrance_text, room = match.group("b"), match.group("e"), match.group("r")
-    if not _BUILDING.match(building):
-        raise ValidationError(field, "楼栋编号应为 1 到 4 位数字或字母")
-    building = str(int(building)) if building.isdigit() else building
-    entrance = None
-    if entrance_text is not None:
-        entrance = int(entrance_text)
-        if entrance == 0:
-            raise ValidationError(field, "单元号不能为 0")
-        if entrance > 99:
-            raise ValidationError(field, "单元号过大，请核对")
-    room = room.replace("负", "B")
-    if not _ROOM.match(room):
-        raise ValidationError(field, f"房间号「{room}」应为 3 到 4 位数字，例如 1502 或 302")
-    if room.lstrip("B").startswith("0"):
-        raise ValidationError(field, f"房间号「{room}」的楼层不能为 0")
-    if room.lstrip("B")[-2:] == "00":
-        raise ValidationError(field, f"房间号「{room}」的户号不能为 00")
+        raise _refuse_unmatched(value, text, field)
+    building = _check_building(match.group("b"), field)
+    entrance = _check_entrance(match.group("e"), field)
+    room = _check_room(match.group("r"), field)
     return UnitCode(building, entrance, room)

@@ -15,8 +15,15 @@ PROVINCES = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
      50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
 )  # fmt: skip
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_MONEY = re.compile(r"^(\d+)(?:\.(\d{1,2}))?$")
+# Patterns use [0-9], not \d: \d and str.isdigit() also accept Arabic-Indic and other
+# scripts' digits, which NFKC leaves alone and which must not reach the archive.
+_ASCII_DIGITS = re.compile(r"^[0-9]+$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_MOBILE_PREFIXES = ("+86", "0086", "86")
+_EXTENSION_SPLIT = re.compile(r"转|分机|ext\.?|x|#", re.IGNORECASE)
+_MONEY = re.compile(r"^([0-9]+)(?:\.([0-9]*))?$")
+_MONEY_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
 MAX_MONEY_FEN = 10_000_000 * 100
 _PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$")
 _PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
@@ -29,27 +36,31 @@ def normalize_text(text: str) -> str:
 
 def id_check_digit(first17: str) -> str:
     """Return the GB 11643 check character for the first 17 digits."""
+    if len(first17) != 17 or not _ASCII_DIGITS.match(first17):
+        raise ValueError("first17 must be 17 ASCII digits")
     total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
 def check_id_number(text: str, field: str = "id_number") -> str:
     """Check an 18-digit resident ID number and return it normalised (upper-case X)."""
-    value = normalize_text(text).replace(" ", "").upper()
+    value = re.sub(r"\s+", "", normalize_text(text)).upper()
     if not value:
         raise ValidationError(field, "身份证号码不能为空")
     if len(value) != 18:
         raise ValidationError(field, f"身份证号码应为 18 位，现在是 {len(value)} 位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ID_SHAPE.match(value):
         raise ValidationError(field, "身份证号码前 17 位应为数字，最后一位为数字或 X")
     if int(value[:2]) not in PROVINCES:
-        raise ValidationError(field, f"身份证号码的地区码 {value[:2]} 不存在")
+        raise ValidationError(field, f"身份证号码的地区码 {value[:2]} 不存在，请核对前两位")
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise ValidationError(field, f"身份证号码中的出生日期 {value[6:14]} 不是有效日期") from None
     if birth.year < 1900 or birth > date.today():
-        raise ValidationError(field, f"身份证号码中的出生日期 {birth} 不合理")
+        raise ValidationError(
+            field, f"身份证号码中的出生日期 {birth} 不合理（早于 1900 年或晚于今天）"
+        )
     expected = id_check_digit(value[:17])
     if value[17] != expected:
         raise ValidationError(field, f"身份证号码校验位不正确，应为 {expected}，请核对")
@@ -58,9 +69,9 @@ def check_id_number(text: str, field: str = "id_number") -> str:
 
 def make_id_number(region6: str, birth: date, seq3: str) -> str:
     """Build a valid ID number from region, birth date and sequence (demo data and tests)."""
-    first17 = f"{region6}{birth:%Y%m%d}{seq3}"
-    if len(first17) != 17 or not first17.isdigit():
+    if len(region6) != 6 or len(seq3) != 3:
         raise ValueError("region6 must be 6 digits and seq3 3 digits")
+    first17 = f"{region6}{birth.year:04d}{birth.month:02d}{birth.day:02d}{seq3}"
     return first17 + id_check_digit(first17)
 
 
@@ -71,76 +82,100 @@ def _digits_only(text: str) -> str:
 def check_mobile(text: str, field: str = "phone") -> str:
     """Check a mainland mobile number and return its 11 digits."""
     value = _digits_only(text)
-    for prefix in ("+86", "0086", "86"):
+    for prefix in _MOBILE_PREFIXES:
         if value.startswith(prefix) and len(value) == 11 + len(prefix):
             value = value[len(prefix) :]
             break
     if not value:
         raise ValidationError(field, "手机号不能为空")
-    if not value.isdigit():
+    if not _ASCII_DIGITS.match(value):
         raise ValidationError(field, "手机号只能包含数字")
     if not _MOBILE.match(value):
-        raise ValidationError(field, "手机号应为 11 位，以 13–19 开头")
+        raise ValidationError(field, f"手机号应为 11 位，以 13–19 开头（现在是 {len(value)} 位）")
     return value
 
 
 def _area_code_length(digits: str) -> int:
     # 010 and 02X are three digits (0 + 2); every other area code is four (0 + 3).
-    return 3 if digits.startswith(("01", "02")) else 4
+    return 3 if digits.startswith(("010", "02")) else 4
+
+
+def _split_landline(digits: str) -> tuple[str, str] | None:
+    """Return (area code, local number) if the digits make a landline, else None."""
+    if digits.startswith("0"):
+        split = _area_code_length(digits)
+        area, local = digits[:split], digits[split:]
+    else:
+        area, local = "", digits
+    if 7 <= len(local) <= 8 and local[0] != "0":
+        return area, local
+    return None
 
 
 def check_landline(text: str, field: str = "phone") -> str:
     """Check a landline (area code optional, extension allowed); return 021-12345678[-123]."""
     value = normalize_text(text)
-    extension = ""
-    parts = re.split(r"转|ext\.?|x|#", value, maxsplit=1, flags=re.IGNORECASE)
+    if not value:
+        raise ValidationError(field, "固定电话不能为空")
+    main, extension = value, ""
+    parts = _EXTENSION_SPLIT.split(value, maxsplit=1)
     if len(parts) == 2:
-        value, extension = parts[0], _digits_only(parts[1])
-        if not extension.isdigit() or len(extension) > 6:
+        main, extension = parts[0], _digits_only(parts[1])
+        if not _ASCII_DIGITS.match(extension) or len(extension) > 6:
             raise ValidationError(field, "分机号应为 1 到 6 位数字")
-    digits = _digits_only(value)
-    if not digits.isdigit():
+    digits = _digits_only(main)
+    if not _ASCII_DIGITS.match(digits):
         raise ValidationError(field, "固定电话只能包含数字、空格、括号和短横线")
-    if digits.startswith("0"):
-        split = _area_code_length(digits)
-        area, local = digits[:split], digits[split:]
-        if not 7 <= len(local) <= 8:
-            raise ValidationError(field, "固定电话号码（区号后）应为 7 或 8 位")
-        result = f"{area}-{local}"
-    else:
-        if not 7 <= len(digits) <= 8:
-            raise ValidationError(field, "固定电话应为 7 或 8 位，或带 0 开头的区号")
-        local = result = digits
-    if local[0] in "01":
-        raise ValidationError(field, "固定电话号码（区号后）不能以 0 或 1 开头")
+    found = _split_landline(digits)
+    groups = main.strip().split("-")
+    if found is None and not extension and len(groups) >= 3:
+        # The canonical form 021-12345678-123 carries its extension after a second dash.
+        tail = _digits_only(groups[-1])
+        found = _split_landline(_digits_only("".join(groups[:-1])))
+        if found is not None and _ASCII_DIGITS.match(tail) and len(tail) <= 6:
+            extension = tail
+        else:
+            found = None
+    if found is None:
+        if digits.startswith("0"):
+            raise ValidationError(
+                field, "固定电话区号后应为 7 或 8 位且不以 0 开头，例如 021-62345678"
+            )
+        raise ValidationError(field, "固定电话应为 7 或 8 位，或带 0 开头的区号，例如 021-62345678")
+    area, local = found
+    result = f"{area}-{local}" if area else local
     return f"{result}-{extension}" if extension else result
 
 
 def check_phone(text: str, field: str = "phone") -> str:
     """Check a mobile or landline number, whichever it is."""
-    digits = _digits_only(text)
-    if not digits:
+    if not _digits_only(text):
         raise ValidationError(field, "电话不能为空")
-    looks_mobile = digits.lstrip("+").startswith(("1", "861", "00861")) and len(digits) >= 11
     try:
-        return check_mobile(text, field) if looks_mobile else check_landline(text, field)
+        return check_mobile(text, field)
+    except ValidationError:
+        pass
+    try:
+        return check_landline(text, field)
     except ValidationError:
         raise ValidationError(
-            field, "电话号码格式不正确：手机为 11 位，固话如 021-12345678"
+            field, "电话号码格式不正确：手机为 11 位（以 13–19 开头），固话如 021-62345678"
         ) from None
 
 
 def mask_phone(phone: str) -> str:
-    """Mask a phone for display: 138****8000, landline 021-****5678."""
+    """Mask a phone for display: 138****8000, landline 021-****5678, short ones keep 2."""
     if _MOBILE.match(phone):
         return f"{phone[:3]}****{phone[-4:]}"
     if "-" in phone and phone.startswith("0"):
         area, rest = phone.split("-", 1)
         local = rest.split("-")[0]
         return f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
-    if len(phone) <= 4:
+    if len(phone) >= 7:
+        return "*" * (len(phone) - 4) + phone[-4:]
+    if len(phone) <= 2:
         return "*" * len(phone)
-    return "*" * (len(phone) - 4) + phone[-4:]
+    return "*" * (len(phone) - 2) + phone[-2:]
 
 
 def mask_id(id_number: str) -> str:
@@ -154,21 +189,28 @@ def mask_id(id_number: str) -> str:
 
 def parse_money(text: str, field: str = "amount") -> int:
     """Read an amount in yuan ('12.50', '¥1,234.5') as integer fen, never through float."""
-    value = normalize_text(str(text)).replace(",", "").replace("，", "")
-    value = value.lstrip("¥￥").removesuffix("元").strip()
+    value = re.sub(r"\s+", "", normalize_text(str(text))).replace("，", ",")
+    value = value.lstrip("¥").removesuffix("元")
     if not value:
         raise ValidationError(field, "金额不能为空")
-    if value.startswith("-"):
+    if value.startswith(("-", "−")):
         raise ValidationError(field, "金额不能为负数")
+    if "," in value:
+        # Only thousands grouping: '12,5' must not silently become 125 yuan.
+        if not _MONEY_GROUPED.match(value):
+            raise ValidationError(field, "金额中的逗号只能用作千位分隔，例如 1,234.56")
+        value = value.replace(",", "")
     match = _MONEY.match(value)
     if not match:
-        if re.match(r"^\d+\.\d{3,}$", value):
-            raise ValidationError(field, "金额最多保留两位小数（元.角分）")
         raise ValidationError(field, "金额应为数字，例如 12.50")
-    yuan, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
-    fen = int(yuan) * 100 + int(cents)
+    yuan, cents = match.group(1).lstrip("0") or "0", match.group(2) or ""
+    if len(cents) > 2:
+        raise ValidationError(field, "金额最多保留两位小数（元.角分）")
+    if len(yuan) > 9:  # also keeps int() away from absurdly long digit strings
+        raise ValidationError(field, "金额过大，请核对（最多 10000000 元）")
+    fen = int(yuan) * 100 + int(cents.ljust(2, "0"))
     if fen > MAX_MONEY_FEN:
-        raise ValidationError(field, "金额过大，请核对")
+        raise ValidationError(field, "金额过大，请核对（最多 10000000 元）")
     return fen
 
 
@@ -180,12 +222,12 @@ def format_money(fen: int) -> str:
 
 
 def check_name(text: str, field: str = "name") -> str:
-    """Check a person's name: 1–40 characters, no digits."""
+    """Check a person's name: 1–40 characters, no digits; inner spaces collapse to one."""
     value = re.sub(r"\s+", " ", normalize_text(text))
     if not value:
         raise ValidationError(field, "姓名不能为空")
     if len(value) > 40:
-        raise ValidationError(field, "姓名最多 40 个字")
+        raise ValidationError(field, f"姓名最多 40 个字（现在是 {len(value)} 个）")
     if any(ch.isdigit() for ch in value):
         raise ValidationError(field, "姓名中不能有数字")
     if any(unicodedata.category(ch)[0] in "CS" for ch in value):
@@ -195,11 +237,15 @@ def check_name(text: str, field: str = "name") -> str:
 
 def check_plate(text: str, field: str = "plate") -> str:
     """Check a mainland car plate (沪A12345, new-energy 粤BD12345) and normalise it."""
-    value = normalize_text(text).replace(" ", "").replace("·", "").replace("-", "").upper()
+    value = re.sub(r"[\s·・.\-]", "", normalize_text(text)).upper()
     if not value:
         raise ValidationError(field, "车牌号不能为空")
     if value[0] not in _PLATE_PROVINCES:
         raise ValidationError(field, "车牌号应以省份简称开头，例如 沪A12345")
     if not _PLATE.match(value):
-        raise ValidationError(field, "车牌号格式不正确，例如 沪A12345 或 粤BD12345")
+        raise ValidationError(
+            field,
+            "车牌号格式不正确：省份简称 + 字母 + 5 位（新能源 6 位）字母或数字，"
+            "例如 沪A12345 或 粤BD12345",
+        )
     return value

@@ -29,26 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wuyedesk.domain.errors import TransitionRefused
-from wuyedesk.domain.kinds import SPECIAL_HELP, HelpType, is_special
-from wuyedesk.domain.roles import MANAGERS, ROLE_LABELS, Role
 
-__all__ = [
-    "CONTACT",
-    "DAILY_REPORT",
-    "HELP_REQUEST",
-    "REPAIR_FREE",
-    "REPAIR_PAID",
-    "RETURN_VISIT",
-    "SPECIAL_HELP",
-    "WORKFLOWS",
-    "HelpType",
-    "Transition",
-    "Workflow",
-    "contact_can_archive",
-    "help_request_actions",
-    "help_step_refusal",
-    "is_special",
-]
+# HelpType and is_special are re-exported: help-request code imports them from here.
+from wuyedesk.domain.kinds import HelpType, is_special
+from wuyedesk.domain.roles import MANAGERS, ROLE_LABELS, Role
 
 R = Role
 ALL_ROLES = frozenset(Role)
@@ -281,7 +265,7 @@ REPAIR_FREE = Workflow(
 )
 
 _PAY_FIRST = "须先到财务交费并盖章，才能派工维修"
-_QUOTE_FIRST = "有偿服务须先报价、住户确认，并到财务交费并盖章，才能派工维修"
+_QUOTE_FIRST = _PAY_FIRST + "（有偿服务先报价，住户确认后交费）"
 REPAIR_PAID = Workflow(
     "repair_paid",
     "有偿服务单",

@@ -78,7 +78,11 @@ def set_rules(office: OfficeFile, actor: Actor, **changes: Any) -> Rules:
     if share is not None and not 0 < float(share) <= 1:
         raise ValidationError("routine_visit_share", "回访比例应在 0 到 100% 之间")
     _check({k: v for k, v in changes.items() if k != "routine_visit_share"})
-    rules = replace(get_rules(office), **changes)
+    try:
+        rules = replace(get_rules(office), **changes)
+    except (TypeError, ValueError):
+        field = next(iter(changes), "rules")
+        raise ValidationError(field, "设置值不正确，请核对") from None
     _write(office, actor, RULES_KEY, asdict(rules))
     return rules
 
