@@ -120,7 +120,7 @@ def _check_entrance(entrance: str | None, field: str) -> int | None:
 
 def _check_room(room: str, field: str) -> str:
     if not room:
-        raise ValidationError(field, f"房号缺少房间号，{EXAMPLE}")
+        raise ValidationError(field, "房号缺少房间号，例如 3栋2单元1502")
     room = room.replace("负", "B")
     digits = room[1:] if room.startswith("B") else room
     if not _ROOM_DIGITS.match(digits):

@@ -82,8 +82,9 @@ def _digits_only(text: str) -> str:
 def check_mobile(text: str, field: str = "phone") -> str:
     """Check a mainland mobile number and return its 11 digits."""
     value = _digits_only(text)
+    # +86 and 0086 are unambiguous; a bare 86 is only the country code if 11 digits follow.
     for prefix in _MOBILE_PREFIXES:
-        if value.startswith(prefix) and len(value) == 11 + len(prefix):
+        if value.startswith(prefix) and (prefix != "86" or len(value) == 13):
             value = value[len(prefix) :]
             break
     if not value:
@@ -91,7 +92,7 @@ def check_mobile(text: str, field: str = "phone") -> str:
     if not _ASCII_DIGITS.match(value):
         raise ValidationError(field, "手机号只能包含数字")
     if not _MOBILE.match(value):
-        raise ValidationError(field, f"手机号应为 11 位，以 13–19 开头（现在是 {len(value)} 位）")
+        raise ValidationError(field, "手机号应为 11 位，以 13–19 开头")
     return value
 
 
@@ -128,8 +129,8 @@ def check_landline(text: str, field: str = "phone") -> str:
         raise ValidationError(field, "固定电话只能包含数字、空格、括号和短横线")
     found = _split_landline(digits)
     groups = main.strip().split("-")
-    if found is None and not extension and len(groups) >= 3:
-        # The canonical form 021-12345678-123 carries its extension after a second dash.
+    if found is None and not extension and len(groups) >= 2:
+        # The canonical form 021-12345678-123 carries its extension after the last dash.
         tail = _digits_only(groups[-1])
         found = _split_landline(_digits_only("".join(groups[:-1])))
         if found is not None and _ASCII_DIGITS.match(tail) and len(tail) <= 6:
