@@ -19,6 +19,7 @@ from wuyedesk.store.office_file import (
     OfficeFile,
     create_office_file,
     open_office_file,
+    remove_office_files,
     unlock_key,
 )
 
@@ -82,8 +83,7 @@ def init_office(
             add_staff_in(session, setup, director_name, Role.director.value, director_pin)
     except BaseException:
         office.close()
-        for leftover in (path, keys.key_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
-            Path(leftover).unlink(missing_ok=True)
+        remove_office_files(Path(path))
         raise
     return office, recovery
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wuyedesk.domain.errors import FormErrors, NotFound, UserError, ValidationError
+from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
 from wuyedesk.domain.validators import (
     check_id_number,
     check_landline,
@@ -23,6 +23,7 @@ from wuyedesk.domain.validators import (
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.services.places import find_unit
+from wuyedesk.services.records import load_for_edit
 from wuyedesk.store import audit, search
 from wuyedesk.store.models import Resident, Unit
 from wuyedesk.store.office_file import OfficeFile
@@ -228,9 +229,7 @@ def reveal_resident(office: OfficeFile, actor: Actor, resident_id: int) -> Resid
     """Show a resident's full phone and ID: a deliberate act, written to the audit log."""
     require(actor, "residents.reveal")
     with office.transaction() as session:
-        resident = session.get(Resident, resident_id)
-        if resident is None:
-            raise NotFound("找不到该住户")
+        resident = load_for_edit(session, Resident, resident_id, None, "住户")
         audit.append(
             session,
             staff_id=actor.staff_id,
@@ -247,11 +246,7 @@ def move_out(
     """Record that a resident has moved out; they stay in the unit's history."""
     require(actor, "residents.edit")
     with office.transaction() as session:
-        resident = session.get(Resident, resident_id)
-        if resident is None:
-            raise NotFound("找不到该住户")
-        if resident.version != version:
-            raise UserError("该住户资料已被他人修改，请重新打开后再操作")
+        resident = load_for_edit(session, Resident, resident_id, version, "住户")
         if resident.moved_out is not None:
             raise UserError(f"该住户已于 {resident.moved_out} 迁出")
         if resident.moved_in and day < resident.moved_in:
@@ -273,9 +268,7 @@ def resident_form_data(office: OfficeFile, actor: Actor, resident_id: int) -> di
     """Return a resident's fields for the edit form (phone and ID masked unless allowed)."""
     require(actor, "residents.view")
     with office.transaction() as session:
-        resident = session.get(Resident, resident_id)
-        if resident is None:
-            raise NotFound("找不到该住户")
+        resident = load_for_edit(session, Resident, resident_id, None, "住户")
         data = {name: getattr(resident, name) for name in EDITABLE}
         data["unit"] = resident.unit.code
         data["version"] = resident.version
@@ -317,11 +310,7 @@ def update_resident(
     """Save an edited resident; a masked field left as shown keeps its stored value."""
     require(actor, "residents.edit")
     with office.transaction() as session:
-        resident = session.get(Resident, resident_id)
-        if resident is None:
-            raise NotFound("找不到该住户")
-        if resident.version != version:
-            raise UserError("该住户资料已被他人修改，请关闭后重新打开再编辑；您的修改未保存")
+        resident = load_for_edit(session, Resident, resident_id, version, "住户")
         merged = dict(data)
         for name in _SECRET_FIELDS:
             # The form shows masked numbers; an untouched mask means "keep what is on file".
@@ -373,9 +362,7 @@ def mark_to_update(office: OfficeFile, actor: Actor, resident_id: int, reason: s
     """Flag a resident's data as needing an update (篇1 §4(2)B), with why."""
     require(actor, "residents.edit")
     with office.transaction() as session:
-        resident = session.get(Resident, resident_id)
-        if resident is None:
-            raise NotFound("找不到该住户")
+        resident = load_for_edit(session, Resident, resident_id, None, "住户")
         resident.data_status = "to_update"
         audit.append(
             session,

@@ -100,10 +100,15 @@ def create_office_file(
                     )
                 )
     except BaseException:
-        for leftover in (path, keys.key_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
+        remove_office_files(path)
         raise
     return office, recovery
+
+
+def remove_office_files(path: Path) -> None:
+    """Delete a half-created office file and its companions (set-up failed part way)."""
+    for leftover in (path, keys.key_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def unlock_key(path: Path, *, passphrase: str | None = None, recovery: str | None = None) -> bytes:
