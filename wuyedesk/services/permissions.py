@@ -22,6 +22,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "office.demo": frozenset({Role.director}),
     "records.list": _ALL,
     "audit.verify": _MANAGERS,
+    # Slips are printed by the desk, engineering (repair slips, part 4) and security (help).
+    "records.print": _OFFICE | {Role.eng_supervisor, Role.security},
+    "contacts.view": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
+    "contacts.record": _OFFICE,
+    "contacts.handle": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
+    "help.view": _ALL,
+    "help.record": _ALL,
+    "help.handle": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
 }
 
 _ACTION_LABELS = {
@@ -36,6 +44,13 @@ _ACTION_LABELS = {
     "office.demo": "生成演示数据",
     "records.list": "查看登记记录",
     "audit.verify": "核验审计日志",
+    "records.print": "打印单据",
+    "contacts.view": "查看来访/来电登记",
+    "contacts.record": "登记和转达来访/来电",
+    "contacts.handle": "处理来访/来电和投诉",
+    "help.view": "查看求助登记",
+    "help.record": "登记求助",
+    "help.handle": "处理求助",
 }
 
 

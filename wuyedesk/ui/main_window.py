@@ -195,6 +195,9 @@ class MainWindow(QMainWindow):
                 action.setToolTip(self.tr(LATER))
                 menu.addAction(action)
                 self.placeholder_actions.append(action)
+        from wuyedesk.ui.register import install_screens  # the register and help screens
+
+        install_screens(self)
 
     def _build_status(self) -> None:
         role = ROLE_LABELS.get(self.actor.role, str(self.actor.role))

@@ -1,0 +1,455 @@
+"""The one slip renderer: draws any paper described by a layout file in `reports/`.
+
+A layout (JSON) gives the paper, the copies (联), the title, and a list of
+sections — grids of label/value cells, repeating tables, free text, signature
+boxes. Each record becomes one document per copy; its pages are numbered
+"第 N 页 共 M 页" on their own, so 500 slips in one PDF each read 第 1 页 共 1 页.
+The format is described in reports/README.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, A5, landscape, portrait
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    HRFlowable,
+    Image,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from wuyedesk.paths import data_dir
+from wuyedesk.reports.barcode import number_mark
+from wuyedesk.reports.fonts import choose_font
+
+PAPER = {"A4": A4, "A5": A5, "continuous_241x140": (241 * mm, 140 * mm)}
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+_LABEL_BG = colors.Color(0.92, 0.92, 0.92)
+_PAD = 3  # points of cell padding on each side
+_UNBOUNDED = 1e9
+_BAND = 8 * mm  # header band (office name, copy name) and footer band (page number)
+_BARE: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+_BARE += [(key, (0, 0), (-1, -1), 0) for key in ("LEFTPADDING", "RIGHTPADDING")]
+
+
+def load_layout(name: str) -> dict[str, Any]:
+    """Read a slip layout from reports/NAME.json."""
+    path = data_dir("reports") / f"{name}.json"
+    layout: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return layout
+
+
+def page_size(page: dict[str, Any]) -> tuple[float, float]:
+    """Return the sheet's width and height in points from the layout's `page` entry."""
+    size = page.get("size", "A4")
+    sheet = PAPER[size] if isinstance(size, str) else (size[0] * mm, size[1] * mm)
+    turn = landscape if page.get("orientation", "portrait") == "landscape" else portrait
+    width, height = turn(sheet)
+    return float(width), float(height)
+
+
+class _Values(dict[str, Any]):
+    """A record's values for text templates; a missing field prints as nothing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or isinstance(value, bytes) else str(value)
+
+
+def _markup(value: Any) -> str:
+    return escape(_text(value)).replace("\n", "<br/>")
+
+
+class _Para(Paragraph):
+    """A paragraph that breaks its lines once per width: tables wrap each cell several times."""
+
+    _wrapped: tuple[float, Any, Any, float] | None = None
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        if self._wrapped is not None and abs(self._wrapped[0] - aw) < 0.01:
+            self.width, self.blPara, self._wrapWidths, self.height = self._wrapped
+            return aw, self.height
+        width, height = super().wrap(aw, ah)
+        self._wrapped = (aw, self.blPara, self._wrapWidths, height)
+        return width, height
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """What the page decorations need to know about the document a page belongs to."""
+
+    seq: int
+    copy: str
+    number: str
+
+
+class _DocStart(Flowable):
+    """A zero-size mark that tells the canvas which document the following pages belong to."""
+
+    def __init__(self, doc: _Doc) -> None:
+        super().__init__()
+        self.doc = doc
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.wuye_doc = self.doc  # type: ignore[attr-defined]
+
+
+def _canvas_class(decorate: Callable[[Canvas, _Doc, int, int], None]) -> type[Canvas]:
+    """Return a canvas that keeps its pages until save, so each can say 第 N 页 共 M 页."""
+
+    class SlipCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.wuye_doc = _Doc(0, "", "")
+            self.wuye_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self.wuye_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            pages = self.wuye_pages
+            totals = Counter(state["wuye_doc"].seq for state in pages)
+            seen: Counter[int] = Counter()
+            for state in pages:
+                self.__dict__.update(state)
+                doc = state["wuye_doc"]
+                seen[doc.seq] += 1
+                decorate(self, doc, seen[doc.seq], totals[doc.seq])
+                Canvas.showPage(self)
+            self.wuye_page_count = len(pages)
+            Canvas.save(self)
+
+    return SlipCanvas
+
+
+class _Renderer:
+    """Turns one layout and its records into flowables and page decorations."""
+
+    def __init__(self, layout: dict[str, Any], office_name: str, font: str) -> None:
+        self.layout = layout
+        self.office_name = office_name
+        self.font = font
+        self.size = float(layout.get("font_size", 9))
+        self.min_size = float(layout.get("min_font_size", 6))
+        self.width, self.height = page_size(layout.get("page", {}))
+        self.margin = float(layout.get("page", {}).get("margin_mm", 10)) * mm
+        self.frame_w = self.width - 2 * self.margin
+        self.frame_h = self.height - 2 * self.margin - 2 * _BAND
+        self.max_cell = self.frame_h * 0.45
+
+    def style(self, size: float | None = None, align: str = "left") -> ParagraphStyle:
+        """Return a paragraph style in the slip font that wraps Chinese anywhere."""
+        size = size or self.size
+        return ParagraphStyle(
+            "slip",
+            fontName=self.font,
+            bulletFontName=self.font,
+            fontSize=size,
+            leading=size * 1.3,
+            alignment=_ALIGN[align],
+            wordWrap="CJK",
+        )
+
+    def fit(self, value: Any, width: float, size: float | None = None) -> list[Paragraph]:
+        """Return the text wrapped to the width, shrunk down to the minimum size when too tall.
+
+        Text still too tall at the minimum size comes back in parts, one per row, so a
+        cell never runs off the paper (the table breaks between rows, never inside one).
+        """
+        size = size or self.size
+        markup = _markup(value)
+        inner = width - 2 * _PAD
+        while True:
+            para = _Para(markup, self.style(size))
+            _, tall = para.wrap(inner, _UNBOUNDED)
+            if tall <= self.max_cell or size <= self.min_size:
+                break
+            # Height grows with the square of the size (more lines, each taller): aim close.
+            size = max(self.min_size, min(size - 0.5, size * (self.max_cell / tall) ** 0.5))
+        parts: list[Paragraph] = []
+        while tall > self.max_cell:
+            pieces = para.split(inner, self.max_cell)
+            if len(pieces) < 2:
+                break
+            parts.append(pieces[0])
+            para = pieces[1]
+            _, tall = para.wrap(inner, _UNBOUNDED)
+        return [*parts, para]
+
+    # --- sections -------------------------------------------------------------------------
+
+    def header(self, values: _Values) -> list[Flowable]:
+        """Return the title (and subtitle) with the number and its bar code or QR code."""
+        spec = self.layout.get("header", {})
+        number = _text(values.get(spec.get("number_field", "number")))
+        mark = number_mark(number, spec.get("code", "code128"), max_width=self.frame_w * 0.3)
+        title = _Para(_markup(spec.get("title", "").format_map(values)), self.style(16, "center"))
+        lines: list[Flowable] = [title]
+        if spec.get("subtitle"):
+            subtitle = spec["subtitle"].format_map(values)
+            lines.append(_Para(_markup(subtitle), self.style(self.size, "center")))
+        side = 0.0
+        corner: list[Flowable] = []
+        if mark is not None:
+            mark.hAlign = "RIGHT"
+            side = max(mark.wrap(self.frame_w, self.frame_h)[0], 30 * mm)
+            corner = [mark, _Para(_markup(number), self.style(self.size, "right"))]
+        # Centre the title on the sheet when the mark leaves room for a matching left column.
+        left = side if self.frame_w - 2 * side >= self.frame_w * 0.3 else 0.0
+        table = Table([["", lines, corner]], colWidths=[left, self.frame_w - left - side, side])
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), *_BARE]))
+        flow: list[Flowable] = [table]
+        if spec.get("rule"):
+            flow.append(HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=2))
+        return [*flow, Spacer(0, 3 * mm)]
+
+    def grid(self, spec: dict[str, Any], values: _Values) -> list[Flowable]:
+        """Return a grid of label/value cells; spans are counted in the grid's units."""
+        units = int(spec.get("units", 12))
+        unit_w = self.frame_w / units
+        label_units = int(spec.get("label_units", 2))
+        min_row = float(spec.get("min_row_mm", 7)) * mm
+        rows: list[list[Any]] = []
+        commands: list[tuple[Any, ...]] = []
+        for raw in spec["rows"]:
+            row = raw if isinstance(raw, dict) else {"cells": raw}
+            if not _shown(row, values):
+                continue
+            placed: list[tuple[int, int, int, str, list[Paragraph]]] = []
+            col = 0
+            for i, cell in enumerate(row["cells"]):
+                last = i == len(row["cells"]) - 1
+                span = int(cell.get("span", units - col if last else 1))
+                lab = int(cell.get("label_units", label_units)) if "field" in cell else span
+                lab = lab if cell.get("label") else 0
+                parts = []
+                if "field" in cell and span > lab:
+                    parts = self.fit(values.get(cell["field"]), (span - lab) * unit_w)
+                    parts[0] = self._at_least(parts[0], (span - lab) * unit_w, row)
+                placed.append((col, lab, span, cell.get("label", ""), parts))
+                col += span
+            for k in range(max([1, *(len(p[4]) for p in placed)])):
+                r = len(rows)
+                line: list[Any] = [""] * units
+                for col, lab, span, label, parts in placed:
+                    if lab:
+                        text = label if k == 0 else f"{label}（续）"
+                        line[col] = _Para(_markup(text), self.style(align="center"))
+                        commands.append(("BACKGROUND", (col, r), (col + lab - 1, r), _LABEL_BG))
+                        commands.append(("SPAN", (col, r), (col + lab - 1, r)))
+                    if span > lab:
+                        line[col + lab] = parts[k] if k < len(parts) else ""
+                        commands.append(("SPAN", (col + lab, r), (col + span - 1, r)))
+                rows.append(line)
+        if not rows:
+            return []
+        table = Table(rows, colWidths=[unit_w] * units)
+        table.setStyle(TableStyle([*self._box_style(min_row), *commands]))
+        return [table]
+
+    def _at_least(self, para: Paragraph, width: float, row: dict[str, Any]) -> Any:
+        """Give a value cell the writing room the paper form has (`min_mm`)."""
+        _, tall = para.wrap(width - 2 * _PAD, _UNBOUNDED)
+        room = float(row.get("min_mm", 0)) * mm - tall - 2 * _PAD
+        return [para, Spacer(0, room)] if room > 0 else para
+
+    def _box_style(self, min_row: float) -> list[tuple[Any, ...]]:
+        pad = max(_PAD, (min_row - self.size * 1.3) / 2)
+        return [
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
+            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ]
+
+    def table(self, spec: dict[str, Any], values: _Values) -> list[Flowable]:
+        """Return a table of repeating lines whose header repeats on every page it runs onto."""
+        columns = spec["columns"]
+        total = sum(float(c.get("w", 1)) for c in columns)
+        widths = [self.frame_w * float(c.get("w", 1)) / total for c in columns]
+        size = float(spec.get("font_size", self.size))
+        header = [_Para(_markup(c["header"]), self.style(size, "center")) for c in columns]
+        body: list[list[Any]] = []
+        for entry in values.get(spec["field"]) or []:
+            cells = [
+                self.fit(entry.get(c["field"]), w, size)
+                for c, w in zip(columns, widths, strict=True)
+            ]
+            for k in range(max(len(parts) for parts in cells)):
+                body.append([parts[k] if k < len(parts) else "" for parts in cells])
+        commands: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 0), _LABEL_BG)]
+        if not body:
+            body = [[_Para(_markup(spec.get("empty", "（无）")), self.style(size, "center"))]]
+            body[0] += [""] * (len(columns) - 1)
+            commands.append(("SPAN", (0, 1), (-1, 1)))
+        flow: list[Flowable] = []
+        if spec.get("title"):
+            flow.append(_Para(_markup(spec["title"]), self.style(self.size + 1)))
+            flow.append(Spacer(0, 1 * mm))
+        table = Table([header, *body], colWidths=widths, repeatRows=1)
+        table.setStyle(
+            TableStyle([*self._box_style(float(spec.get("min_row_mm", 5)) * mm), *commands])
+        )
+        return [*flow, table]
+
+    def text(self, spec: dict[str, Any], values: _Values) -> list[Flowable]:
+        """Return a free paragraph (a letter's body), from a field or a template line."""
+        size = float(spec.get("font_size", self.size))
+        style = self.style(size, spec.get("align", "left"))
+        style.firstLineIndent = size * 2 if spec.get("indent") else 0
+        value = (
+            values.get(spec["field"]) if "field" in spec else spec["template"].format_map(values)
+        )
+        flow: list[Flowable] = []
+        if spec.get("label"):
+            flow.append(_Para(_markup(spec["label"]), self.style(size)))
+        flow.append(_Para(_markup(value), style))
+        return [*flow, Spacer(0, float(spec.get("space_mm", 2)) * mm)]
+
+    def signatures(self, spec: dict[str, Any], values: _Values) -> list[Flowable]:
+        """Return label + box pairs; a box holds the signature image, a name, or stays empty."""
+        boxes = spec["boxes"]
+        tall = float(spec.get("height_mm", 18)) * mm
+        label_w = float(spec.get("label_mm", 22)) * mm
+        box_w = self.frame_w / len(boxes) - label_w
+        line: list[Any] = []
+        commands: list[tuple[Any, ...]] = []
+        for i, box in enumerate(boxes):
+            line.append(_Para(_markup(box["label"]), self.style(align="center")))
+            line.append(self._signature(values.get(box.get("field", "")), box_w, tall))
+            commands.append(("BACKGROUND", (2 * i, 0), (2 * i, 0), _LABEL_BG))
+        table = Table([line], colWidths=[label_w, box_w] * len(boxes), rowHeights=[tall])
+        table.setStyle(TableStyle([*self._box_style(tall), *commands]))
+        return [Spacer(0, float(spec.get("space_mm", 3)) * mm), table]
+
+    def _signature(self, value: Any, width: float, tall: float) -> Any:
+        if isinstance(value, bytes | bytearray) and value:
+            image_w, image_h = ImageReader(io.BytesIO(value)).getSize()
+            scale = min((width - 2 * _PAD) / image_w, (tall - 2 * _PAD) / image_h)
+            return Image(io.BytesIO(value), width=image_w * scale, height=image_h * scale)
+        return _Para(_markup(value), self.style(align="center")) if value else ""
+
+    # --- documents and pages --------------------------------------------------------------
+
+    def document(self, values: _Values) -> list[Flowable]:
+        """Return the flowables of one record on one copy."""
+        flow = self.header(values)
+        for spec in self.layout.get("sections", []):
+            if _shown(spec, values):
+                flow += _SECTION_KINDS[spec["type"]](self, spec, values)
+                flow.append(Spacer(0, float(spec.get("gap_mm", 2)) * mm))
+        return flow
+
+    def decorate(self, canv: Canvas, doc: _Doc, page: int, pages: int) -> None:
+        """Draw what every page carries: office name, copy name, number, page N of M."""
+        top = self.height - self.margin - _BAND / 2
+        bottom = self.margin + _BAND / 3
+        if self.layout.get("office_in_band", True):
+            canv.setFont(self.font, 9)
+            canv.drawString(self.margin, top, self.office_name)
+        if doc.copy:
+            canv.setFont(self.font, 11)
+            text_w = canv.stringWidth(doc.copy, self.font, 11)
+            right = self.width - self.margin
+            canv.rect(right - text_w - 8, top - 4, text_w + 8, 16, stroke=1, fill=0)
+            canv.drawRightString(right - 4, top, doc.copy)
+        canv.setFont(self.font, 8)
+        canv.drawCentredString(self.width / 2, bottom, f"第 {page} 页 共 {pages} 页")
+        if doc.number:
+            canv.drawRightString(self.width - self.margin, bottom, doc.number)
+
+
+_SECTION_KINDS: dict[str, Callable[[_Renderer, dict[str, Any], _Values], list[Flowable]]] = {
+    "grid": _Renderer.grid,
+    "table": _Renderer.table,
+    "text": _Renderer.text,
+    "signatures": _Renderer.signatures,
+    "spacer": lambda r, spec, v: [Spacer(0, float(spec.get("mm", 4)) * mm)],
+}
+
+
+def _shown(spec: dict[str, Any], values: _Values) -> bool:
+    """Tell whether a section or row is printed: `when` names a field that must be non-empty."""
+    when = spec.get("when")
+    if when is None:
+        return True
+    if when.startswith("!"):
+        return not values.get(when[1:])
+    return bool(values.get(when))
+
+
+def render(
+    layout: dict[str, Any],
+    records: list[dict[str, Any]],
+    out: Path | IO[bytes],
+    *,
+    office_name: str,
+    font: str | Path | None = None,
+) -> int:
+    """Draw every record on every copy of the layout into one PDF; return the pages drawn."""
+    chosen = choose_font(font)
+    renderer = _Renderer(layout, office_name, chosen.name)
+    copies = layout.get("copies") or [""]
+    number_field = layout.get("header", {}).get("number_field", "number")
+    flow: list[Flowable] = []
+    for index, record in enumerate(records):
+        values = _Values(record)
+        values.setdefault("office_name", office_name)
+        for copy in copies:
+            if flow:
+                flow.append(PageBreak())
+            seq = len(flow)
+            flow.append(_DocStart(_Doc(seq, copy, _text(values.get(number_field)))))
+            flow += renderer.document(_Values({**values, "copy": copy, "index": index + 1}))
+    if not flow:
+        raise ValueError("nothing to print: no records")
+    target: Any = str(out) if isinstance(out, Path) else out
+    title = layout.get("header", {}).get("title", "").format_map(_Values(records[0]))
+    size = (renderer.width, renderer.height)
+    doc = BaseDocTemplate(
+        target, pagesize=size, title=title, author=office_name, creator="wuyedesk"
+    )
+    place = (renderer.margin, renderer.margin + _BAND, renderer.frame_w, renderer.frame_h)
+    frame = Frame(*place, leftPadding=0, bottomPadding=0, rightPadding=0, topPadding=0)
+    doc.addPageTemplates([PageTemplate("slip", frames=[frame])])
+    canvas_class = _canvas_class(renderer.decorate)
+    made: list[Canvas] = []
+
+    def maker(*args: Any, **kwargs: Any) -> Canvas:
+        kwargs["initialFontName"] = chosen.name  # no stray unembedded Helvetica
+        made.append(canvas_class(*args, **kwargs))
+        return made[-1]
+
+    doc.build(flow, canvasmaker=maker)
+    return int(getattr(made[-1], "wuye_page_count", 0))

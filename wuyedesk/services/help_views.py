@@ -1,0 +1,210 @@
+"""The help-request log as screens read it: one request's view, its step log, the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from wuyedesk.domain.kinds import HelpType
+from wuyedesk.domain.roles import Role
+from wuyedesk.domain.sla import Rules
+from wuyedesk.domain.validators import mask_phone
+from wuyedesk.domain.workflows import HELP_REQUEST, help_request_actions
+from wuyedesk.services.context import Actor
+from wuyedesk.services.entries import day_bounds, staff_names, stamp_time
+from wuyedesk.services.overdue import help_overdue
+from wuyedesk.services.permissions import PERMISSIONS, require
+from wuyedesk.services.records import load_for_edit
+from wuyedesk.services.settings import get_rules
+from wuyedesk.store.models import Contact, HelpRequest, RepairOrder
+from wuyedesk.store.office_file import OfficeFile
+
+# The special-help step log (篇5 §5.1), in the order the paper lists it.
+SPECIAL_STEPS: dict[str, str] = {
+    "sent": "通知最近人员",
+    "arrived": "到场",
+    "confirmed": "现场情况确认",
+    "director_told": "报告主任",
+    "called_120": "拨打120",
+    "called_110": "拨打110",
+    "called_119": "拨打119",
+    "security_told": "通知保安接应",
+    "relatives_told": "通知亲属",
+    "escorted": "陪同就医",
+}
+CONFIDENTIAL_TEXT = "（涉及保密，仅管理处人员可见）"
+# Confidential enquiries (篇5 §5.6.4) are read in full by the office only.
+_CONFIDANTS = PERMISSIONS["contacts.record"]
+
+
+@dataclass(frozen=True)
+class HelpStepView:
+    """One stamped line of the step log."""
+
+    step: str
+    step_label: str
+    at: datetime
+    staff_name: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class HelpView:
+    """One help request as screens and slips show it: phone masked, live buttons listed."""
+
+    id: int
+    number: str
+    at: datetime
+    requester_name: str
+    unit_code: str | None
+    location: str | None
+    phone: str | None
+    help_type: str
+    help_type_label: str
+    is_special: bool
+    category_label: str
+    content: str
+    state: str
+    state_label: str
+    received_by: str
+    nearest_person: str | None
+    sent_at: datetime | None
+    arrived_at: datetime | None
+    situation: str | None
+    director_told_at: datetime | None
+    emergency_called: str | None
+    security_told_at: datetime | None
+    relatives_told_at: datetime | None
+    escorted: bool
+    written: bool
+    confidential: bool
+    answer: str | None
+    answer_due: datetime | None
+    answered_at: datetime | None
+    contact_number: str | None
+    repair_number: str | None
+    result: str | None
+    handled_by: str | None
+    done_at: datetime | None
+    void_reason: str | None
+    steps: list[HelpStepView]
+    overdue: list[str]
+    actions: list[tuple[str, str]]
+    version: int
+
+
+def linked_numbers(session: Session, h: HelpRequest) -> tuple[str | None, str | None]:
+    """Return the numbers of the register entry and the slip a request became."""
+    contact = session.get(Contact, h.contact_id) if h.contact_id is not None else None
+    order = session.get(RepairOrder, h.repair_order_id) if h.repair_order_id is not None else None
+    return (contact.number if contact else None, order.number if order else None)
+
+
+def view_help(
+    session: Session,
+    help_request: HelpRequest,
+    role: Role,
+    rules: Rules,
+    now: datetime,
+    names: dict[int, str] | None = None,
+) -> HelpView:
+    """Return one request's view inside an open transaction."""
+    names = names if names is not None else staff_names(session)
+    h = help_request
+    hidden = h.confidential and role not in _CONFIDANTS
+    contact_number, repair_number = linked_numbers(session, h)
+    steps = [
+        HelpStepView(
+            s.step, SPECIAL_STEPS.get(s.step, s.step), s.at, names.get(s.staff_id or 0, ""), s.note
+        )
+        for s in sorted(h.steps, key=lambda s: (s.at, s.id))
+    ]
+    return HelpView(
+        id=h.id,
+        number=h.number,
+        at=h.at,
+        requester_name=h.requester_name,
+        unit_code=h.unit.code if h.unit else None,
+        location=h.location,
+        phone=mask_phone(h.phone) if h.phone else None,
+        help_type=h.help_type,
+        help_type_label=HelpType(h.help_type).label,
+        is_special=h.is_special,
+        category_label="特别求助" if h.is_special else "一般求助",
+        content=CONFIDENTIAL_TEXT if hidden else h.content,
+        state=h.state,
+        state_label=HELP_REQUEST.state_label(h.state),
+        received_by=names.get(h.received_by_id, ""),
+        nearest_person=h.nearest_person,
+        sent_at=h.sent_at,
+        arrived_at=h.arrived_at,
+        situation=h.situation,
+        director_told_at=h.director_told_at,
+        emergency_called=h.emergency_called,
+        security_told_at=h.security_told_at,
+        relatives_told_at=h.relatives_told_at,
+        escorted=h.escorted,
+        written=h.written,
+        confidential=h.confidential,
+        answer=CONFIDENTIAL_TEXT if hidden and h.answer else h.answer,
+        answer_due=h.answer_due,
+        answered_at=h.answered_at,
+        contact_number=contact_number,
+        repair_number=repair_number,
+        result=h.result,
+        handled_by=h.handled_by,
+        done_at=h.done_at,
+        void_reason=h.void_reason,
+        steps=steps,
+        overdue=help_overdue(h, rules, now),
+        actions=[(t.action, t.label) for t in help_request_actions(h.help_type, h.state, role)],
+        version=h.version,
+    )
+
+
+def get_help(
+    office: OfficeFile, actor: Actor, help_id: int, *, now: datetime | None = None
+) -> HelpView:
+    """Return one help request with its step log, live buttons and overdue reasons."""
+    require(actor, "help.view")
+    rules = get_rules(office)
+    with office.transaction() as session:
+        help_request = load_for_edit(session, HelpRequest, help_id, None, "求助记录")
+        return view_help(session, help_request, actor.role, rules, stamp_time(now))
+
+
+def list_help(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    special_only: bool = False,
+    now: datetime | None = None,
+) -> list[HelpView]:
+    """Return the help log, newest first: today by default, every day when only open/overdue."""
+    require(actor, "help.view")
+    rules = get_rules(office)
+    now = stamp_time(now)
+    bounds = day_bounds(date_from, date_to, now, unbounded=open_only or overdue_only)
+    query = select(HelpRequest).options(
+        selectinload(HelpRequest.unit), selectinload(HelpRequest.steps)
+    )
+    if bounds is not None:
+        query = query.where(HelpRequest.at >= bounds[0], HelpRequest.at < bounds[1])
+    if open_only or overdue_only:
+        query = query.where(HelpRequest.state.not_in(HELP_REQUEST.final))
+    if special_only:
+        query = query.where(HelpRequest.is_special.is_(True))
+    query = query.order_by(HelpRequest.at.desc(), HelpRequest.id.desc())
+    with office.transaction() as session:
+        names = staff_names(session)
+        views = [
+            view_help(session, h, actor.role, rules, now, names) for h in session.scalars(query)
+        ]
+    return [v for v in views if v.overdue] if overdue_only else views
