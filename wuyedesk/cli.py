@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from wuyedesk import __version__
@@ -221,6 +222,42 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str | None, option: str) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise UserError(f"{option} 的日期格式应为 YYYY-MM-DD，例如 2026-03-05") from None
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """Print a numbered record's slip, an enquiry's written answer, or the register, to a PDF."""
+    from wuyedesk.services import printing
+
+    register = args.number.strip().lower() == "register"
+    if register:
+        if not args.date_from:
+            raise UserError("打印登记表请给出 --from YYYY-MM-DD（可再加 --to）")
+        first = _day(args.date_from, "--from")
+        last = _day(args.date_to, "--to") if args.date_to else first
+    elif args.date_from or args.date_to:
+        raise UserError("--from/--to 只用于 wuyedesk print register")
+    office = _open(args)
+    try:
+        actor = Actor.command_line()
+        if register:
+            count = printing.print_register(office, actor, first, last, args.out)
+            _say(f"已将登记表（{count} 条）保存为 {args.out}")
+        elif args.answer:
+            printing.print_enquiry_answer(office, actor, args.number, args.out)
+            _say(f"已将 {args.number.strip().upper()} 的书面答复保存为 {args.out}")
+        else:
+            printing.print_record(office, actor, args.number, args.out)
+            _say(f"已将 {args.number.strip().upper()} 保存为 {args.out}")
+    finally:
+        office.close()
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the program's window."""
     from wuyedesk.ui.app import run
@@ -265,6 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     p.add_argument("--sheet", help="工作表名称（默认第一个有内容的工作表）")
+    p = add("print", cmd_print, "把单据打印为 PDF：单号，或 register 登记表")
+    p.add_argument("number", help="单号（如 QZ-2026-000123），或 register")
+    p.add_argument("--out", type=Path, required=True, help="保存的 PDF 文件")
+    p.add_argument("--from", dest="date_from", help="登记表开始日期 YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="登记表结束日期 YYYY-MM-DD（默认同 --from）")
+    p.add_argument("--answer", action="store_true", help="打印咨询（QZ-）的书面答复")
     p = add("list", cmd_list, "列出记录（制表符分隔）")
     p.add_argument("kind", choices=listing.KINDS)
     p.add_argument("--month")

@@ -138,3 +138,18 @@ def test_import_residents_dry_run_then_for_real(
     assert lines[0].startswith("unit\tname\trole\tphone")
     assert lines[1].split("\t")[:4] == ["3栋2单元1502", "张伟", "owner", "138****8000"]
     assert len(lines) == 2
+
+
+def test_print_commands(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _init(capsys)
+    out = tmp_path / "reg.pdf"
+    assert (
+        main(["print", "register", "--from", "2026-11-01", "--to", "2026-11-02", "--out", str(out)])
+        == 0
+    )
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["print", "register", "--from", "11/01", "--out", str(out)]) == 1
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["print", "QZ-2026-000001", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "没有单号" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

@@ -86,9 +86,7 @@ def _help(office: OfficeFile, **extra: object) -> str:
         request = HelpRequest(**values)
         session.add(request)
         session.flush()
-        session.add(
-            HelpStep(help_request_id=request.id, step="dispatch", at=AT, note="刘强前往3栋")
-        )
+        session.add(HelpStep(help_request_id=request.id, step="sent", at=AT, note="刘强前往3栋"))
     return number
 
 
@@ -211,3 +209,24 @@ def test_a_missing_folder_is_a_clear_error_and_leaves_no_audit(
     with pytest.raises(UserError, match="不存在"):
         printing.print_record(office, cli_actor, number, tmp_path / "nowhere" / "x.pdf")
     assert _audit(office) == []
+
+
+def test_a_confidential_enquiry_is_printed_in_full_only_for_the_office(
+    office: OfficeFile, cli_actor: Actor, tmp_path: Path
+) -> None:
+    number = _help(
+        office,
+        help_type="enquiry",
+        is_special=False,
+        confidential=True,
+        content="邻居家的租客是否登记了身份信息？",
+        answer="已核实，相关信息按规定保密。",
+        answered_at=AT + timedelta(days=1),
+    )
+    guard = Actor(None, "保安", Role.security)
+    text = _text(printing.print_record(office, guard, number, tmp_path / "guard.pdf"))
+    assert "租客" not in text and "涉及保密" in text
+    with pytest.raises(PermissionDenied, match="涉及保密"):
+        printing.print_enquiry_answer(office, guard, number, tmp_path / "letter.pdf")
+    text = _text(printing.print_record(office, cli_actor, number, tmp_path / "desk.pdf"))
+    assert "租客" in text and "书面" not in text and "口头" in text

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wuyedesk.domain import kinds
-from wuyedesk.domain.errors import NotFound, UserError
+from wuyedesk.domain.errors import NotFound, PermissionDenied, UserError
+from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.validators import mask_phone
 from wuyedesk.reports import slips
@@ -31,25 +32,22 @@ from wuyedesk.store.office_file import OfficeFile
 LATER = "该类单据的打印格式将在后续版本提供"
 # The special-help steps of 篇5 §4.1 as the step log stores them, with their printed names.
 STEP_LABELS = {
-    "dispatch": "通知最近人员",
     "sent": "通知最近人员",
-    "arrive": "到场",
     "arrived": "到场",
-    "situation": "现场情况确认",
-    "director": "报告主任",
+    "confirmed": "现场情况确认",
     "director_told": "报告主任",
-    "emergency": "拨打120/110/119",
-    "emergency_called": "拨打120/110/119",
-    "security": "通知保安接应",
+    "called_120": "拨打120",
+    "called_110": "拨打110",
+    "called_119": "拨打119",
     "security_told": "通知保安接应",
-    "relatives": "通知亲属",
     "relatives_told": "通知亲属",
-    "escort": "陪同就医",
     "escorted": "陪同就医",
-    "handle": "处理完毕",
-    "close": "完成",
-    "note": "处理经过",
 }
+# Confidential enquiries (篇5) are printed in full for the office's own desk staff only.
+CONFIDANTS = frozenset(
+    {Role.clerk, Role.assistant, Role.supervisor, Role.director, Role.service_desk}
+)
+SECRET = "（涉及保密，仅管理处人员可见）"
 
 
 def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Path:
@@ -75,6 +73,8 @@ def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Pa
             if help_request is None:
                 raise NotFound(f"没有单号为 {number} 的记录")
             values = _help_values(session, head, help_request)
+            if help_request.confidential and actor.role not in CONFIDANTS:
+                values.update(content=SECRET, answer=SECRET if values["answer"] else "")
             _draw(session, actor, "help_request", values, head, out, number)
         else:
             raise UserError(LATER)
@@ -111,6 +111,8 @@ def print_enquiry_answer(office: OfficeFile, actor: Actor, help_number: str, out
         found = session.scalar(select(HelpRequest).where(HelpRequest.number == number))
         if found is None:
             raise NotFound(f"没有单号为 {number} 的记录")
+        if found.confidential and actor.role not in CONFIDANTS:
+            raise PermissionDenied("涉及保密的咨询，只有管理处人员可以打印书面答复")
         if found.help_type != kinds.HelpType.enquiry:
             raise UserError(f"{number} 不是咨询，没有书面答复")
         if not (found.answer or "").strip() or found.answered_at is None:
