@@ -190,3 +190,18 @@ def labels(enum: type[Kind]) -> dict[str, str]:
 def is_special(help_type: str) -> bool:
     """Tell whether a help type is special help (life, property, public order)."""
     return help_type in SPECIAL_HELP
+
+
+# The step log of a special help request (篇5 §5.1), in the order they usually happen.
+SPECIAL_STEPS: dict[str, str] = {
+    "sent": "通知最近人员",
+    "arrived": "到场",
+    "confirmed": "现场情况确认",
+    "director_told": "报告主任",
+    "called_120": "拨打120",
+    "called_110": "拨打110",
+    "called_119": "拨打119",
+    "security_told": "通知保安接应",
+    "relatives_told": "通知亲属",
+    "escorted": "陪同就医",
+}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wuyedesk.domain.kinds import HelpType
+from wuyedesk.domain.kinds import SPECIAL_STEPS, HelpType
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import Rules
 from wuyedesk.domain.validators import mask_phone
@@ -23,21 +23,9 @@ from wuyedesk.store.models import Contact, HelpRequest, RepairOrder
 from wuyedesk.store.office_file import OfficeFile
 
 # The special-help step log (篇5 §5.1), in the order the paper lists it.
-SPECIAL_STEPS: dict[str, str] = {
-    "sent": "通知最近人员",
-    "arrived": "到场",
-    "confirmed": "现场情况确认",
-    "director_told": "报告主任",
-    "called_120": "拨打120",
-    "called_110": "拨打110",
-    "called_119": "拨打119",
-    "security_told": "通知保安接应",
-    "relatives_told": "通知亲属",
-    "escorted": "陪同就医",
-}
 CONFIDENTIAL_TEXT = "（涉及保密，仅管理处人员可见）"
 # Confidential enquiries (篇5 §5.6.4) are read in full by the office only.
-_CONFIDANTS = PERMISSIONS["contacts.record"]
+CONFIDANTS = PERMISSIONS["contacts.record"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +102,7 @@ def view_help(
     """Return one request's view inside an open transaction."""
     names = names if names is not None else staff_names(session)
     h = help_request
-    hidden = h.confidential and role not in _CONFIDANTS
+    hidden = h.confidential and role not in CONFIDANTS
     contact_number, repair_number = linked_numbers(session, h)
     steps = [
         HelpStepView(

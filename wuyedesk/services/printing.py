@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain import kinds
 from wuyedesk.domain.errors import NotFound, PermissionDenied, UserError
-from wuyedesk.domain.roles import Role
+from wuyedesk.domain.kinds import SPECIAL_STEPS
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.validators import mask_phone
 from wuyedesk.reports import slips
 from wuyedesk.services.context import Actor
+from wuyedesk.services.help_views import CONFIDANTS
 from wuyedesk.services.permissions import require
 from wuyedesk.store import audit
 from wuyedesk.store.models import Contact, HelpRequest, Office, RepairOrder, Staff
@@ -31,22 +32,6 @@ from wuyedesk.store.office_file import OfficeFile
 
 LATER = "该类单据的打印格式将在后续版本提供"
 # The special-help steps of 篇5 §4.1 as the step log stores them, with their printed names.
-STEP_LABELS = {
-    "sent": "通知最近人员",
-    "arrived": "到场",
-    "confirmed": "现场情况确认",
-    "director_told": "报告主任",
-    "called_120": "拨打120",
-    "called_110": "拨打110",
-    "called_119": "拨打119",
-    "security_told": "通知保安接应",
-    "relatives_told": "通知亲属",
-    "escorted": "陪同就医",
-}
-# Confidential enquiries (篇5) are printed in full for the office's own desk staff only.
-CONFIDANTS = frozenset(
-    {Role.clerk, Role.assistant, Role.supervisor, Role.director, Role.service_desk}
-)
 SECRET = "（涉及保密，仅管理处人员可见）"
 
 
@@ -275,7 +260,7 @@ def _help_values(session: Session, head: Office, found: HelpRequest) -> dict[str
         "steps": [
             {
                 "at": _when(step.at),
-                "step": STEP_LABELS.get(step.step, step.step),
+                "step": SPECIAL_STEPS.get(step.step, step.step),
                 "staff": _staff(session, step.staff_id),
                 "note": step.note or "",
             }
