@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QLineEdit, QPlainTextEdit
 
@@ -223,3 +224,17 @@ def test_main_window_opens_one_register_and_one_help_screen(qtbot, desk):
     assert isinstance(first.preview, PdfPreviewDialog)
     first.preview.close()
     window.discard()
+
+
+def test_the_unit_can_be_picked_from_the_tree(register, qtbot, monkeypatch):
+    from wuyedesk.ui import unit_picker
+
+    def choose(dialog: unit_picker.UnitPickerDialog) -> int:
+        assert dialog.tree.select_unit(UNIT)
+        dialog.tree.open_unit.emit(dialog.tree.current_code())
+        return dialog.result()
+
+    monkeypatch.setattr(unit_picker.UnitPickerDialog, "exec", choose)
+    register.form.findChild(QLineEdit, "unit").findChild(QAction, "pick_unit").trigger()
+    assert register.form.findChild(QLineEdit, "unit").text() == "3栋2单元1502"
+    assert register.caller.itemText(0).startswith("李娜")  # the archive's people offered

@@ -41,6 +41,7 @@ from wuyedesk.ui.binder import (
 from wuyedesk.ui.contact_panel import ContactPanel
 from wuyedesk.ui.pdf_preview import show_pdf
 from wuyedesk.ui.record_table import RecordTable, date_filters, qdatetime, shown_time
+from wuyedesk.ui.unit_picker import pick_unit
 
 Clock = Callable[[], datetime]
 COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
@@ -160,6 +161,14 @@ class RegisterWindow(QWidget):
         unit = self.fields["unit"]
         assert isinstance(unit, QLineEdit)
         unit.editingFinished.connect(self.offer_callers)
+        # Typing 3-2-1502 is fastest; the tree is there for whoever does not know the code.
+        pick = unit.addAction(
+            self.style().standardIcon(self.style().StandardPixmap.SP_DirOpenIcon),
+            QLineEdit.ActionPosition.TrailingPosition,
+        )
+        pick.setToolTip(self.tr("从楼栋树中选择房号"))
+        pick.setObjectName("pick_unit")
+        pick.triggered.connect(self.pick_unit_from_tree)
         self.caller.currentIndexChanged.connect(self._caller_picked)
         kind = self.fields["kind"]
         assert isinstance(kind, QComboBox)
@@ -176,6 +185,13 @@ class RegisterWindow(QWidget):
             widget = self.form.findChild(QWidget, name)
             if widget is not None:
                 widget.setVisible(is_complaint)
+
+    def pick_unit_from_tree(self) -> None:
+        """Let the clerk pick the unit in the estate tree, then offer its residents."""
+        code = pick_unit(self.office, self.actor, self)
+        if code:
+            self.fields["unit"].setText(code)  # type: ignore[attr-defined]
+            self.offer_callers()
 
     def offer_callers(self) -> None:
         """Fill the caller list with the unit's residents from the archive."""
