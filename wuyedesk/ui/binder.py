@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, QFile, QIODevice, QTime
 from PySide6.QtUiTools import QUiLoader
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
 from wuyedesk.paths import data_dir
 
 ERROR_SUFFIX = "_error"
@@ -225,3 +226,20 @@ def clear_errors(form: QWidget) -> None:
             label.setVisible(False)
     for widget in field_widgets(form).values():
         _mark(widget, False)
+
+
+Result = TypeVar("Result")
+
+
+def submit(form: QWidget, call: Callable[[], Result]) -> Result | None:
+    """Run a form's service call; show any refusal beside its field and return None."""
+    clear_errors(form)
+    try:
+        return call()
+    except FormErrors as exc:
+        show_errors(form, exc.errors)
+    except ValidationError as exc:
+        show_errors(form, {exc.field: exc.message})
+    except UserError as exc:
+        show_errors(form, {FORM_ERROR: exc.message})
+    return None

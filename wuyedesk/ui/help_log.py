@@ -19,21 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
+from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import HelpType, is_special, labels
 from wuyedesk.services import help_requests
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import (
     ERROR_COLOR,
-    FORM_ERROR,
     SHOWN_ZONE,
     clear_errors,
     field_widgets,
     fill_fields,
     load_form,
     read_fields,
-    show_errors,
+    submit,
 )
 from wuyedesk.ui.help_panel import HelpPanel
 from wuyedesk.ui.record_table import RecordTable, date_filters, qdatetime, shown_time
@@ -183,17 +182,8 @@ class HelpLogWindow(QWidget):
     def save(self) -> Any | None:
         """Record the request; special help opens its step log at once."""
         data = self.form_data()
-        clear_errors(self.form)
-        try:
-            view = help_requests.record_help(self.office, self.actor, data)
-        except FormErrors as exc:
-            show_errors(self.form, exc.errors)
-            return None
-        except ValidationError as exc:
-            show_errors(self.form, {exc.field: exc.message})
-            return None
-        except UserError as exc:
-            show_errors(self.form, {FORM_ERROR: exc.message})
+        view = submit(self.form, lambda: help_requests.record_help(self.office, self.actor, data))
+        if view is None:
             return None
         self.clear_form()
         self.saved_label.setText(self.tr("已登记 {0}").format(view.number))

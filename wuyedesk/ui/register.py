@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
+from wuyedesk.domain.errors import UserError, ValidationError
 from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, labels
 from wuyedesk.services import contacts, places
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import (
-    FORM_ERROR,
     SHOWN_ZONE,
     clear_errors,
     field_widgets,
@@ -37,6 +36,7 @@ from wuyedesk.ui.binder import (
     load_form,
     read_fields,
     show_errors,
+    submit,
 )
 from wuyedesk.ui.contact_panel import ContactPanel
 from wuyedesk.ui.pdf_preview import show_pdf
@@ -277,17 +277,11 @@ class RegisterWindow(QWidget):
     def save(self) -> Any | None:
         """Record the call; show every message beside its field; clear for the next call."""
         data = self.form_data()
-        clear_errors(self.form)
-        try:
-            view = contacts.record_contact(self.office, self.actor, data, now=self.now())
-        except FormErrors as exc:
-            show_errors(self.form, exc.errors)
-            return None
-        except ValidationError as exc:
-            show_errors(self.form, {exc.field: exc.message})
-            return None
-        except UserError as exc:
-            show_errors(self.form, {FORM_ERROR: exc.message})
+        now = self.now()
+        view = submit(
+            self.form, lambda: contacts.record_contact(self.office, self.actor, data, now=now)
+        )
+        if view is None:
             return None
         self.clear_form()
         self.saved_label.setText(self.tr("已登记 {0}").format(view.number))
