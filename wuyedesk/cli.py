@@ -329,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("wuyedesk: 已取消\n")
         return 130
+    except BrokenPipeError:
+        # `wuyedesk list … | head`: the reader stopped early, which is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -26,18 +26,26 @@ _NUMBER = re.compile(r"^(WX|YC|DJ|QZ|HF)-(\d{4})-(\d{6})$")
 
 def next_number(session: Session, kind: str, year: int) -> str:
     """Take the next number of this kind for this year, inside the caller's transaction."""
+    return next_numbers(session, kind, year, 1)[0]
+
+
+def next_numbers(session: Session, kind: str, year: int, count: int) -> list[str]:
+    """Take `count` consecutive numbers of one kind and year in the caller's transaction."""
+    if count < 1:
+        return []
     prefix = PREFIXES[kind]
-    result = session.execute(
+    last = session.execute(
         update(NumberCounter)
         .where(NumberCounter.prefix == prefix, NumberCounter.year == year)
-        .values(last=NumberCounter.last + 1)
+        .values(last=NumberCounter.last + count)
         .returning(NumberCounter.last)
+        .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
-    if result is None:
-        session.add(NumberCounter(prefix=prefix, year=year, last=1))
+    if last is None:
+        session.add(NumberCounter(prefix=prefix, year=year, last=count))
         session.flush()
-        result = 1
-    return format_number(prefix, year, result)
+        last = count
+    return [format_number(prefix, year, serial) for serial in range(last - count + 1, last + 1)]
 
 
 def format_number(prefix: str, year: int, serial: int) -> str:

@@ -42,6 +42,30 @@ def index_resident(
     )
 
 
+def index_residents(session: Session, rows: list[dict[str, object]]) -> None:
+    """Index many new residents at once: each row holds id, name, phone, landline, unit_code."""
+    if not rows:
+        return
+    session.execute(
+        text(
+            "INSERT INTO resident_fts(rowid, name, phone, unit_code, initials) "
+            "VALUES (:id, :name, :phone, :unit_code, :initials)"
+        ),
+        [
+            {
+                "id": row["id"],
+                **index_row(
+                    str(row["name"]),
+                    row.get("phone") and str(row["phone"]),  # type: ignore[arg-type]
+                    row.get("landline") and str(row["landline"]),  # type: ignore[arg-type]
+                    str(row["unit_code"]),
+                ),
+            }
+            for row in rows
+        ],
+    )
+
+
 def unindex_resident(session: Session, resident_id: int) -> None:
     """Remove one resident from the index."""
     session.execute(text("DELETE FROM resident_fts WHERE rowid = :id"), {"id": resident_id})
