@@ -83,3 +83,15 @@ def test_parse_number_accepts_scanned_text() -> None:
     assert numbering.parse_number(" wx-2026-000123 ") == ("WX", 2026, 123)
     assert numbering.parse_number("WX-2026-123") is None
     assert numbering.parse_number("3栋2单元1502") is None
+
+
+def test_a_batch_of_numbers_continues_the_sequence(office: OfficeFile) -> None:
+    with office.transaction() as session:
+        assert numbering.next_numbers(session, "visit", 2026, 3) == [
+            "HF-2026-000001",
+            "HF-2026-000002",
+            "HF-2026-000003",
+        ]
+        assert numbering.next_number(session, "visit", 2026) == "HF-2026-000004"
+        assert numbering.next_numbers(session, "visit", 2026, 0) == []
+        assert numbering.last_number(session, "HF", 2026) == 4
