@@ -102,13 +102,17 @@ def main(out: Path) -> int:
         save(login, out, "login")
         login.hide()
 
+        # A household with family on the demo estate (or the hand-built one).
+        people = list_residents(office, director)
+        families = {p.unit_code for p in people if p.role == "family"}
+        code = "3栋1单元502" if not families else sorted(families)[len(families) // 3]
         window = MainWindow(office, director)
         window.resize(1100, 680)
         window.set_lock_text("4:58 后锁定")
-        window.open_unit("3栋1单元502")
+        window.open_unit(code)
         window.search.setText("张")
         window.run_search()
-        window.statusBar().showMessage("单号 WX-2026-000123 对应 3栋1单元502")
+        window.statusBar().showMessage(f"单号 WX-2026-000123 对应 {code}")
         save(window, out, "main_window")
         window.discard()
         office.close()
