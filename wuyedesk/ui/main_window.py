@@ -42,44 +42,13 @@ PLACEHOLDERS = (
 )
 
 
-class PlaceholderCard(QLabel):
-    """Stands in for the unit card until ui/unit_card.py is installed."""
-
-    changed = Signal()
-
-    def __init__(self, office: OfficeFile, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("color: #666666; font-size: 13pt;")
-        self.code: str | None = None
-        self.setText(self.tr("在左边选择一户，或在上面搜索住户"))
-
-    def show_unit(self, code: str) -> None:
-        """Name the unit that would be shown."""
-        self.code = code
-        self.setText(code)
-
-    def has_unsaved(self) -> bool:
-        """Nothing is ever typed here."""
-        return False
-
-    def save_drafts(self) -> None:
-        """Nothing to keep."""
-
-    def offer_drafts(self) -> None:
-        """Nothing to offer."""
-
-
 CardFactory = Callable[[OfficeFile, Actor, QWidget | None], Any]
 
 
 def default_card_factory(office: OfficeFile, actor: Actor, parent: QWidget | None) -> Any:
-    """Return the unit card widget, or a placeholder while it is not installed."""
-    try:
-        from wuyedesk.ui.unit_card import UnitCardWidget
-    except ImportError:
-        log.warning("ui.unit_card is missing: the unit card is a placeholder")
-        return PlaceholderCard(office, actor, parent)
+    """Return the unit card widget (tests may pass a lighter factory to MainWindow)."""
+    from wuyedesk.ui.unit_card import UnitCardWidget
+
     return UnitCardWidget(office, actor, parent)
 
 
