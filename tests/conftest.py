@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 
 from wuyedesk.services.context import Actor
 from wuyedesk.services.office import init_office
-from wuyedesk.store.office_file import OfficeFile
+from wuyedesk.store import keys
+from wuyedesk.store.office_file import OfficeFile, open_office_file
 
 PASSPHRASE = "correct horse 12"
 DIRECTOR_PIN = "1357"
@@ -29,6 +31,35 @@ def make_office(path: Path) -> tuple[OfficeFile, str]:
         director_pin=DIRECTOR_PIN,
         passphrase_n=FAST_N,
     )
+
+
+def build_template(folder: Path, *buildings: tuple[str, int, int, int]) -> tuple[Path, bytes]:
+    """Build an office with these buildings (label, entrances, floors, units per floor) once."""
+    from wuyedesk.services.places import add_building
+
+    path = folder / "office.wuye"
+    office, _ = make_office(path)
+    for label, entrances, floors, per_floor in buildings:
+        add_building(
+            office,
+            Actor.command_line(),
+            label,
+            entrances=entrances,
+            floors=floors,
+            units_per_floor=per_floor,
+        )
+    key = office.data_key
+    office.close()
+    return path, key
+
+
+def open_copy(template: tuple[Path, bytes], folder: Path) -> OfficeFile:
+    """Open a private copy of a template office (much faster than building it again)."""
+    source, key = template
+    path = folder / "office.wuye"
+    shutil.copy(source, path)
+    shutil.copy(keys.key_path(source), keys.key_path(path))
+    return open_office_file(path, key)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_office
+from tests.conftest import build_template, open_copy
 from wuyedesk.domain.errors import (
     FormErrors,
     PermissionDenied,
@@ -23,11 +22,9 @@ from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.services import help_requests as h
 from wuyedesk.services.contacts import get_contact
 from wuyedesk.services.context import Actor
-from wuyedesk.services.places import add_building
 from wuyedesk.services.staff import add_staff
-from wuyedesk.store import keys
 from wuyedesk.store.models import AuditEntry, Contact, HelpRequest, HelpStep, RepairOrder
-from wuyedesk.store.office_file import OfficeFile, open_office_file
+from wuyedesk.store.office_file import OfficeFile
 
 T0 = datetime(2026, 3, 16, 21, 0, tzinfo=OFFICE_TZ)
 DESK = Actor(None, "周客服", Role.service_desk)
@@ -41,22 +38,12 @@ STALE = "该记录已被他人修改，请刷新后再操作"
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
     """Build the estate once; each test gets its own copy of the file (fast)."""
-    path = tmp_path_factory.mktemp("template") / "office.wuye"
-    office, _ = make_office(path)
-    cli_actor = Actor.command_line()
-    add_building(office, cli_actor, "3", entrances=2, floors=16, units_per_floor=2)
-    key = office.data_key
-    office.close()
-    return path, key
+    return build_template(tmp_path_factory.mktemp("template"), ("3", 2, 16, 2))
 
 
 @pytest.fixture
 def estate(template: tuple[Path, bytes], tmp_path: Path) -> Iterator[OfficeFile]:
-    source, key = template
-    path = tmp_path / "office.wuye"
-    shutil.copy(source, path)
-    shutil.copy(keys.key_path(source), keys.key_path(path))
-    office = open_office_file(path, key)
+    office = open_copy(template, tmp_path)
     yield office
     office.close()
 
