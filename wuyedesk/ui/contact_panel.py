@@ -16,19 +16,24 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import Department, Satisfaction, labels
 from wuyedesk.domain.workflows import CONTACT, contact_can_archive
 from wuyedesk.services import contacts
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR, SHOWN_ZONE
-from wuyedesk.ui.record_table import hbox, make_button, overdue_reasons, qdatetime, shown_time
+from wuyedesk.ui.record_table import (
+    hbox,
+    make_button,
+    overdue_warning,
+    qdatetime,
+    run_step,
+    shown_time,
+)
 
 SOLVABLE = (("未定", None), ("能", True), ("不能", False))
 
@@ -224,26 +229,11 @@ class ContactPanel(QGroupBox):
             ("作废原因", v.void_reason),
         ]
         head = f"<p style='font-size:12pt'><b>{escape(v.number)}</b>　{escape(v.state_label)}</p>"
-        late = overdue_reasons(v)
-        warning = (
-            f"<p style='color:{ERROR_COLOR}'><b>超时：</b>{escape('；'.join(late))}</p>"
-            if late
-            else ""
-        )
-        return head + warning + html_lines(pairs)
+        return head + overdue_warning(v) + html_lines(pairs)
 
     # -- steps --------------------------------------------------------------------------------
     def _run(self, step: Callable[[], Any]) -> Any:
-        if self.view is None:
-            return None
-        try:
-            result = step()
-        except UserError as exc:
-            self.message.setText(exc.message)
-            QMessageBox.warning(self, self.tr("未完成"), exc.message)
-            return None
-        self.changed.emit(self.view.id)
-        return result
+        return run_step(self, step)
 
     def relay(self) -> Any:
         """Relay to the chosen department and person; the time is stamped now."""

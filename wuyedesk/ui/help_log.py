@@ -7,13 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,7 +33,13 @@ from wuyedesk.ui.binder import (
     submit,
 )
 from wuyedesk.ui.help_panel import HelpPanel
-from wuyedesk.ui.record_table import RecordTable, date_filters, qdatetime, shown_time
+from wuyedesk.ui.record_table import (
+    RecordTable,
+    date_filters,
+    entry_buttons,
+    qdatetime,
+    shown_time,
+)
 
 Clock = Callable[[], datetime]
 SPECIAL_TINT = "#ffebee"
@@ -119,19 +123,7 @@ class HelpLogWindow(QWidget):
         self.refresh()
 
     def _entry_buttons(self) -> QHBoxLayout:
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("saved")
-        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
-        self.save_button.setObjectName("save")
-        self.save_button.clicked.connect(self.save)
-        clear = QPushButton(self.tr("清空"))
-        clear.clicked.connect(self.clear_form)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        row = QHBoxLayout()
-        row.addWidget(self.saved_label, 1)
-        row.addWidget(clear)
-        row.addWidget(self.save_button)
-        return row
+        return entry_buttons(self)
 
     # -- the form -----------------------------------------------------------------------------
     def now(self) -> datetime:

@@ -30,7 +30,7 @@ from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR
 from wuyedesk.ui.contact_panel import html_lines
 from wuyedesk.ui.pdf_preview import show_pdf
-from wuyedesk.ui.record_table import hbox, make_button, overdue_reasons, shown_time
+from wuyedesk.ui.record_table import hbox, make_button, overdue_warning, run_step, shown_time
 
 CONVERSIONS = (("contact", "转为登记"), ("repair", "转为维修单"), ("enquiry", "转为咨询"))
 STEP_MOVES = frozenset({"dispatch", "arrive", "handle"})
@@ -202,26 +202,11 @@ class HelpPanel(QGroupBox):
             f"<span style='color:{color}'>{escape(v.category_label)}</span>　"
             f"{escape(v.state_label)}</p>"
         )
-        late = overdue_reasons(v)
-        warning = (
-            f"<p style='color:{ERROR_COLOR}'><b>超时：</b>{escape('；'.join(late))}</p>"
-            if late
-            else ""
-        )
-        return head + warning + html_lines(pairs)
+        return head + overdue_warning(v) + html_lines(pairs)
 
     # -- steps --------------------------------------------------------------------------------
     def _run(self, step: Callable[[], Any]) -> Any:
-        if self.view is None:
-            return None
-        try:
-            result = step()
-        except UserError as exc:
-            self.message.setText(exc.message)
-            QMessageBox.warning(self, self.tr("未完成"), exc.message)
-            return None
-        self.changed.emit(self.view.id)
-        return result
+        return run_step(self, step)
 
     def log_step(self, step: str) -> Any:
         """Stamp one step of a special request with the time and the person."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,7 +18,7 @@ from PySide6.QtCore import (
     QTime,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,12 +27,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QWidget,
 )
 
-from wuyedesk.ui.binder import SHOWN_ZONE
+from wuyedesk.domain.errors import UserError
+from wuyedesk.ui.binder import ERROR_COLOR, SHOWN_ZONE
 
 Column = tuple[str, Callable[[Any], str]]
 OVERDUE_BACKGROUND = QColor("#ffcdd2")
@@ -206,3 +209,42 @@ def make_button(text: str, name: str, slot: Callable[[], object]) -> QPushButton
     button.setObjectName(name)
     button.clicked.connect(lambda _checked=False: slot())  # a slot never gets `checked`
     return button
+
+
+def overdue_warning(view: Any) -> str:
+    """Return the red 超时 line for a record's detail panel ('' when on time)."""
+    late = overdue_reasons(view)
+    if not late:
+        return ""
+    return f"<p style='color:{ERROR_COLOR}'><b>超时：</b>{escape('；'.join(late))}</p>"
+
+
+def run_step(panel: Any, step: Callable[[], Any]) -> Any:
+    """Run one button's service call for a detail panel; show a refusal, announce a change."""
+    if panel.view is None:
+        return None
+    try:
+        result = step()
+    except UserError as exc:
+        panel.message.setText(exc.message)
+        QMessageBox.warning(panel, panel.tr("未完成"), exc.message)
+        return None
+    panel.changed.emit(panel.view.id)
+    return result
+
+
+def entry_buttons(screen: Any) -> QHBoxLayout:
+    """Return the entry form's row: the last saved number, 清空 and 保存 (Ctrl+S)."""
+    screen.saved_label = QLabel()
+    screen.saved_label.setObjectName("saved")
+    screen.save_button = QPushButton(screen.tr("保存 (Ctrl+S)"))
+    screen.save_button.setObjectName("save")
+    screen.save_button.clicked.connect(screen.save)
+    clear = QPushButton(screen.tr("清空"))
+    clear.clicked.connect(screen.clear_form)
+    QShortcut(QKeySequence.StandardKey.Save, screen, screen.save)
+    row = QHBoxLayout()
+    row.addWidget(screen.saved_label, 1)
+    row.addWidget(clear)
+    row.addWidget(screen.save_button)
+    return row

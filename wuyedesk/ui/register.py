@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -40,7 +38,13 @@ from wuyedesk.ui.binder import (
 )
 from wuyedesk.ui.contact_panel import ContactPanel
 from wuyedesk.ui.pdf_preview import show_pdf
-from wuyedesk.ui.record_table import RecordTable, date_filters, qdatetime, shown_time
+from wuyedesk.ui.record_table import (
+    RecordTable,
+    date_filters,
+    entry_buttons,
+    qdatetime,
+    shown_time,
+)
 from wuyedesk.ui.unit_picker import pick_unit
 
 Clock = Callable[[], datetime]
@@ -116,19 +120,7 @@ class RegisterWindow(QWidget):
         self.caller.lineEdit().setPlaceholderText(self.tr("从档案选择或直接输入姓名"))
 
     def _entry_buttons(self) -> QHBoxLayout:
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("saved")
-        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
-        self.save_button.setObjectName("save")
-        self.save_button.clicked.connect(self.save)
-        clear = QPushButton(self.tr("清空"))
-        clear.clicked.connect(self.clear_form)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        row = QHBoxLayout()
-        row.addWidget(self.saved_label, 1)
-        row.addWidget(clear)
-        row.addWidget(self.save_button)
-        return row
+        return entry_buttons(self)
 
     def _filter_bar(self) -> QHBoxLayout:
         self.scope, self.date_from, self.date_to, row = date_filters(
