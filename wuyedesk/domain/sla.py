@@ -58,10 +58,20 @@ def _aware(*values: datetime | None) -> None:
             raise ValueError("naive datetime: office clocks need timezone-aware times")
 
 
-def arrival_late(received_at: datetime, arrived_at: datetime, rules: Rules = Rules()) -> bool:
-    """Tell whether the engineer arrived later than the rule after receiving the slip."""
-    _aware(received_at, arrived_at)
-    return arrived_at - received_at > timedelta(minutes=rules.arrival_minutes)
+def arrival_late(given_at: datetime, arrived_at: datetime, rules: Rules = Rules()) -> bool:
+    """Tell whether the engineer arrived later than the rule after being given the slip.
+
+    篇3 §4(3): the engineer who gets the slip fetches materials and is on site within
+    5 minutes; the clock starts when the slip is in the engineer's hands (派工).
+    """
+    _aware(given_at, arrived_at)
+    return arrived_at - given_at > timedelta(minutes=rules.arrival_minutes)
+
+
+def arrival_due(given_at: datetime, rules: Rules = Rules()) -> datetime:
+    """Return when the engineer must be on site (5 minutes after the slip by default)."""
+    _aware(given_at)
+    return given_at + timedelta(minutes=rules.arrival_minutes)
 
 
 def complaint_visit_due(complained_at: datetime, rules: Rules = Rules()) -> datetime:

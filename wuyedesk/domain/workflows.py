@@ -216,9 +216,11 @@ _PAID_STATES = {
 _FREE_FINAL = {"archived", "returned", "void"}
 _PAID_FINAL = _FREE_FINAL | {"refused"}
 _OPENERS = frozenset({R.assistant, R.clerk, R.service_desk, R.supervisor})
-# The household signs on the shared PC; these staff record it with them.
-_FOR_HOUSEHOLD_QUOTE = frozenset({R.assistant, R.clerk, R.engineer})
-_FOR_HOUSEHOLD_ACCEPT = frozenset({R.engineer, R.assistant})
+# The household signs on the shared PC (or the engineer's tablet); whoever is at the
+# desk with them records it.
+_FOR_HOUSEHOLD = _OFFICE | _ENGINEERING
+_FOR_HOUSEHOLD_QUOTE = _FOR_HOUSEHOLD
+_FOR_HOUSEHOLD_ACCEPT = _FOR_HOUSEHOLD
 
 
 def _front_steps() -> list[Transition]:

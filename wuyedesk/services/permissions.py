@@ -22,7 +22,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "office.demo": frozenset({Role.director}),
     "records.list": _ALL,
     "audit.verify": _MANAGERS,
-    # Slips are printed by the desk, engineering (repair slips, part 4) and security (help).
+    # Registers and help slips are printed by the desk, engineering and security.
     "records.print": _OFFICE | {Role.eng_supervisor, Role.security},
     "contacts.view": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
     "contacts.record": _OFFICE,
@@ -30,6 +30,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "help.view": _ALL,
     "help.record": _ALL,
     "help.handle": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
+    # Repair slips: the workflow says which role takes which step; these gate the screens.
+    "repairs.view": _ALL - {Role.security},
+    "repairs.open": frozenset({Role.assistant, Role.clerk, Role.service_desk, Role.supervisor}),
+    "repairs.work": _ALL - {Role.security},
+    "repairs.reconcile": frozenset({Role.eng_supervisor, Role.storekeeper}) | _MANAGERS,
+    # Each department prints its own copy of a slip (工程部联, 财务联).
+    "repairs.print": _ALL - {Role.security},
 }
 
 _ACTION_LABELS = {
@@ -51,6 +58,11 @@ _ACTION_LABELS = {
     "help.view": "查看求助登记",
     "help.record": "登记求助",
     "help.handle": "处理求助",
+    "repairs.view": "查看维修单",
+    "repairs.open": "开维修单",
+    "repairs.work": "处理维修单",
+    "repairs.reconcile": "每日核对维修单",
+    "repairs.print": "打印维修单",
 }
 
 

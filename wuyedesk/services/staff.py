@@ -126,6 +126,36 @@ def list_staff(office: OfficeFile, *, active_only: bool = True) -> list[StaffInf
 
 def login(office: OfficeFile, staff_id: int, pin: str) -> Actor:
     """Check a PIN and return the logged-in actor; three misses lock the account a while."""
+    return _pin_checked(office, staff_id, pin, "login", None)
+
+
+def verify_signer(
+    office: OfficeFile,
+    staff_id: int,
+    pin: str,
+    *,
+    desk: Actor | None = None,
+    roles: frozenset[Role] | None = None,
+) -> Actor:
+    """Let a colleague sign as themselves on the shared PC without logging the desk out.
+
+    The PIN is checked like a login (three misses lock that person, not the desk);
+    the audit log records whose desk they signed at. `roles` limits who may sign.
+    """
+    if roles is not None:
+        with office.transaction() as session:
+            staff = session.get(Staff, staff_id)
+            if staff is not None and Role(staff.role) not in roles:
+                wanted = "、".join(ROLE_LABELS[r] for r in sorted(roles))
+                raise UserError(
+                    f"{staff.name}（{ROLE_LABELS[Role(staff.role)]}）不能在此签名，须由{wanted}签名"
+                )
+    return _pin_checked(office, staff_id, pin, "sign", desk)
+
+
+def _pin_checked(
+    office: OfficeFile, staff_id: int, pin: str, action: str, desk: Actor | None
+) -> Actor:
     refusal: str | None = None
     with office.transaction() as session:
         staff = session.get(Staff, staff_id)
@@ -135,25 +165,32 @@ def login(office: OfficeFile, staff_id: int, pin: str) -> Actor:
         if staff.locked_until is not None and staff.locked_until > now:
             minutes = int((staff.locked_until - now).total_seconds() // 60) + 1
             raise UserError(
-                f"PIN 连续输错 {MAX_FAILED_PINS} 次，账号已锁定，请 {minutes} 分钟后再试"
+                f"PIN 连续输错 {MAX_FAILED_PINS} 次，{staff.name}的账号已锁定，"
+                f"请 {minutes} 分钟后再试"
             )
+        outcome = action
         if pin_matches(pin.strip(), staff.pin_hash):
             staff.failed_pins = 0
             staff.locked_until = None
-            action = "login"
         else:
             # The failed count must survive the refusal, so it is committed first.
             staff.failed_pins += 1
             left = MAX_FAILED_PINS - staff.failed_pins
-            action = "login.failed"
+            outcome = f"{action}.failed"
             refusal = f"PIN 不正确，还可再试 {left} 次"
             if left <= 0:
                 staff.failed_pins = 0
                 staff.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                action = "login.locked"
-                refusal = f"PIN 不正确，账号已锁定 {LOCK_MINUTES} 分钟"
+                outcome = f"{action}.locked"
+                refusal = f"PIN 不正确，{staff.name}的账号已锁定 {LOCK_MINUTES} 分钟"
+        detail = f"在{desk.label}的工作台上" if desk is not None else ""
         audit.append(
-            session, staff_id=staff.id, actor=staff.name, action=action, target=f"staff:{staff.id}"
+            session,
+            staff_id=staff.id,
+            actor=staff.name,
+            action=outcome,
+            target=f"staff:{staff.id}",
+            detail=detail,
         )
         actor = Actor(staff.id, staff.name, Role(staff.role))
     if refusal is not None:

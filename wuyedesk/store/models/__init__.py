@@ -4,7 +4,7 @@ from wuyedesk.store.models.base import Base, utcnow
 from wuyedesk.store.models.contacts import Contact, HelpRequest, HelpStep
 from wuyedesk.store.models.people import Resident, Signature, Staff
 from wuyedesk.store.models.places import Building, Entrance, Floor, Office, Setting, Unit
-from wuyedesk.store.models.repairs import MaterialIssue, QuoteLine, RepairOrder
+from wuyedesk.store.models.repairs import MaterialIssue, QuoteLine, Reconciliation, RepairOrder
 from wuyedesk.store.models.system import AuditEntry, Draft, NumberCounter
 from wuyedesk.store.models.visits import DailyReport, ReturnVisit, SpotCheck
 
@@ -23,6 +23,7 @@ __all__ = [
     "NumberCounter",
     "Office",
     "QuoteLine",
+    "Reconciliation",
     "RepairOrder",
     "Resident",
     "ReturnVisit",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wuyedesk.store.models.base import Base, Numbered, utcnow
@@ -30,8 +30,9 @@ class RepairOrder(Numbered, Base):
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     received_at: Mapped[datetime | None] = mapped_column()
     receiver_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
-    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     dispatched_at: Mapped[datetime | None] = mapped_column()
+    dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Paid work: quote -> household approval -> finance stamp
     quote_labour_fen: Mapped[int | None] = mapped_column(Integer)
     quote_material_fen: Mapped[int | None] = mapped_column(Integer)
@@ -44,6 +45,8 @@ class RepairOrder(Numbered, Base):
     stamped_at: Mapped[datetime | None] = mapped_column()
     # Work
     arrived_at: Mapped[datetime | None] = mapped_column()
+    # Judged once, under the rule in force when the engineer arrived (5 min by default).
+    arrival_late: Mapped[bool | None] = mapped_column(Boolean, index=True)
     work_description: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column()
     # Household acceptance
@@ -57,6 +60,8 @@ class RepairOrder(Numbered, Base):
     archived_at: Mapped[datetime | None] = mapped_column()
     archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     close_reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    reconciliation_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliation.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
     unit: Mapped[Unit | None] = relationship()
     quote_lines: Mapped[list[QuoteLine]] = relationship(cascade="all, delete-orphan")
@@ -89,3 +94,21 @@ class MaterialIssue(Base):
     amount_fen: Mapped[int] = mapped_column(Integer)
     storekeeper_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reconciliation(Base):
+    """The engineering supervisor's daily check of the slips against the warehouse (每日核对)."""
+
+    __tablename__ = "reconciliation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    eng_supervisor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    storekeeper_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    supervisor_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
+    storekeeper_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    slip_count: Mapped[int] = mapped_column(Integer)
+    material_fen: Mapped[int] = mapped_column(Integer)
+    # One line per difference found, as shown on the sheet (JSON list of strings).
+    differences: Mapped[str] = mapped_column(Text, default="[]")
+    note: Mapped[str | None] = mapped_column(Text)
