@@ -241,6 +241,13 @@ def cmd_print(args: argparse.Namespace) -> int:
         last = _day(args.date_to, "--to") if args.date_to else first
     elif args.date_from or args.date_to:
         raise UserError("--from/--to 只用于 wuyedesk print register")
+    if args.paper is not None:
+        from wuyedesk.services import repair_printing
+
+        if register or args.answer or not repair_printing.is_repair_number(args.number):
+            raise UserError("--paper 只用于工程维修单（WX-）和有偿服务单（YC-）")
+        if args.paper.strip().lower() not in repair_printing.PAPERS:
+            raise UserError(repair_printing.BAD_PAPER)
     office = _open(args)
     try:
         actor = Actor.command_line()
@@ -250,6 +257,9 @@ def cmd_print(args: argparse.Namespace) -> int:
         elif args.answer:
             printing.print_enquiry_answer(office, actor, args.number, args.out)
             _say(f"已将 {args.number.strip().upper()} 的书面答复保存为 {args.out}")
+        elif args.paper is not None:
+            repair_printing.print_repair(office, actor, args.number, args.out, paper=args.paper)
+            _say(f"已将 {args.number.strip().upper()} 保存为 {args.out}")
         else:
             printing.print_record(office, actor, args.number, args.out)
             _say(f"已将 {args.number.strip().upper()} 保存为 {args.out}")
@@ -304,10 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="工作表名称（默认第一个有内容的工作表）")
     p = add("print", cmd_print, "把单据打印为 PDF：单号，或 register 登记表")
     p.add_argument("number", help="单号（如 QZ-2026-000123），或 register")
-    p.add_argument("--out", type=Path, required=True, help="保存的 PDF 文件")
+    p.add_argument("-o", "--out", type=Path, required=True, help="保存的 PDF 文件")
     p.add_argument("--from", dest="date_from", help="登记表开始日期 YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", help="登记表结束日期 YYYY-MM-DD（默认同 --from）")
     p.add_argument("--answer", action="store_true", help="打印咨询（QZ-）的书面答复")
+    p.add_argument(
+        "--paper", help="维修单纸张：a5（默认，A5 单张）或 continuous（241×140 毫米连续纸）"
+    )
     p = add("list", cmd_list, "列出记录（制表符分隔）")
     p.add_argument("kind", choices=listing.KINDS)
     p.add_argument("--month")

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -42,6 +40,7 @@ from reportlab.platypus import (
 from wuyedesk.paths import data_dir
 from wuyedesk.reports.barcode import number_mark
 from wuyedesk.reports.fonts import choose_font
+from wuyedesk.reports.slip_pages import Doc, DocStart, canvas_class
 
 PAPER = {"A4": A4, "A5": A5, "continuous_241x140": (241 * mm, 140 * mm)}
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
@@ -98,58 +97,6 @@ class _Para(Paragraph):
         return width, height
 
 
-@dataclass(frozen=True)
-class _Doc:
-    """What the page decorations need to know about the document a page belongs to."""
-
-    seq: int
-    copy: str
-    number: str
-
-
-class _DocStart(Flowable):
-    """A zero-size mark that tells the canvas which document the following pages belong to."""
-
-    def __init__(self, doc: _Doc) -> None:
-        super().__init__()
-        self.doc = doc
-
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.canv.wuye_doc = self.doc  # type: ignore[attr-defined]
-
-
-def _canvas_class(decorate: Callable[[Canvas, _Doc, int, int], None]) -> type[Canvas]:
-    """Return a canvas that keeps its pages until save, so each can say 第 N 页 共 M 页."""
-
-    class SlipCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.wuye_doc = _Doc(0, "", "")
-            self.wuye_pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self.wuye_pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            pages = self.wuye_pages
-            totals = Counter(state["wuye_doc"].seq for state in pages)
-            seen: Counter[int] = Counter()
-            for state in pages:
-                self.__dict__.update(state)
-                doc = state["wuye_doc"]
-                seen[doc.seq] += 1
-                decorate(self, doc, seen[doc.seq], totals[doc.seq])
-                Canvas.showPage(self)
-            self.wuye_page_count = len(pages)
-            Canvas.save(self)
-
-    return SlipCanvas
-
-
 class _Renderer:
     """Turns one layout and its records into flowables and page decorations."""
 
@@ -160,9 +107,12 @@ class _Renderer:
         self.size = float(layout.get("font_size", 9))
         self.min_size = float(layout.get("min_font_size", 6))
         self.width, self.height = page_size(layout.get("page", {}))
-        self.margin = float(layout.get("page", {}).get("margin_mm", 10)) * mm
+        # One margin, or [sides, top and bottom]: continuous paper loses its tractor strips.
+        margin = layout.get("page", {}).get("margin_mm", 10)
+        side, top = margin if isinstance(margin, list) else (margin, margin)
+        self.margin, self.margin_y = float(side) * mm, float(top) * mm
         self.frame_w = self.width - 2 * self.margin
-        self.frame_h = self.height - 2 * self.margin - 2 * _BAND
+        self.frame_h = self.height - 2 * self.margin_y - 2 * _BAND
         self.max_cell = self.frame_h * 0.45
 
     def style(self, size: float | None = None, align: str = "left") -> ParagraphStyle:
@@ -252,8 +202,13 @@ class _Renderer:
                 lab = lab if cell.get("label") else 0
                 parts = []
                 if "field" in cell and span > lab:
-                    parts = self.fit(values.get(cell["field"]), (span - lab) * unit_w)
-                    parts[0] = self._at_least(parts[0], (span - lab) * unit_w, row)
+                    value, width = values.get(cell["field"]), (span - lab) * unit_w
+                    if isinstance(value, bytes | bytearray) and value:  # a signature's PNG
+                        tall = max(min_row, float(row.get("min_mm", 0)) * mm)
+                        parts = [self._signature(value, width, tall)]
+                    else:
+                        parts = self.fit(value, width)
+                        parts[0] = self._at_least(parts[0], width, row)
                 placed.append((col, lab, span, cell.get("label", ""), parts))
                 col += span
             for k in range(max([1, *(len(p[4]) for p in placed)])):
@@ -301,7 +256,10 @@ class _Renderer:
         size = float(spec.get("font_size", self.size))
         header = [_Para(_markup(c["header"]), self.style(size, "center")) for c in columns]
         body: list[list[Any]] = []
-        for entry in values.get(spec["field"]) or []:
+        entries = list(values.get(spec["field"]) or [])
+        # Blank lines up to `min_lines`, a line tall each: the slip is also filled by pen.
+        blank = {c["field"]: "\u00a0" for c in columns}
+        for entry in entries + [blank] * (int(spec.get("min_lines", 0)) - len(entries)):
             cells = [
                 self.fit(entry.get(c["field"]), w, size)
                 for c, w in zip(columns, widths, strict=True)
@@ -371,10 +329,10 @@ class _Renderer:
                 flow.append(Spacer(0, float(spec.get("gap_mm", 2)) * mm))
         return flow
 
-    def decorate(self, canv: Canvas, doc: _Doc, page: int, pages: int) -> None:
+    def decorate(self, canv: Canvas, doc: Doc, page: int, pages: int) -> None:
         """Draw what every page carries: office name, copy name, number, page N of M."""
-        top = self.height - self.margin - _BAND / 2
-        bottom = self.margin + _BAND / 3
+        top = self.height - self.margin_y - _BAND / 2
+        bottom = self.margin_y + _BAND / 3
         if self.layout.get("office_in_band", True):
             canv.setFont(self.font, 9)
             canv.drawString(self.margin, top, self.office_name)
@@ -430,7 +388,7 @@ def render(
             if flow:
                 flow.append(PageBreak())
             seq = len(flow)
-            flow.append(_DocStart(_Doc(seq, copy, _text(values.get(number_field)))))
+            flow.append(DocStart(Doc(seq, copy, _text(values.get(number_field)))))
             flow += renderer.document(_Values({**values, "copy": copy, "index": index + 1}))
     if not flow:
         raise ValueError("nothing to print: no records")
@@ -440,15 +398,15 @@ def render(
     doc = BaseDocTemplate(
         target, pagesize=size, title=title, author=office_name, creator="wuyedesk"
     )
-    place = (renderer.margin, renderer.margin + _BAND, renderer.frame_w, renderer.frame_h)
+    place = (renderer.margin, renderer.margin_y + _BAND, renderer.frame_w, renderer.frame_h)
     frame = Frame(*place, leftPadding=0, bottomPadding=0, rightPadding=0, topPadding=0)
     doc.addPageTemplates([PageTemplate("slip", frames=[frame])])
-    canvas_class = _canvas_class(renderer.decorate)
+    slip_canvas = canvas_class(renderer.decorate)
     made: list[Canvas] = []
 
     def maker(*args: Any, **kwargs: Any) -> Canvas:
         kwargs["initialFontName"] = chosen.name  # no stray unembedded Helvetica
-        made.append(canvas_class(*args, **kwargs))
+        made.append(slip_canvas(*args, **kwargs))
         return made[-1]
 
     doc.build(flow, canvasmaker=maker)

@@ -36,13 +36,18 @@ SECRET = "（涉及保密，仅管理处人员可见）"
 
 
 def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Path:
-    """Print one numbered record's slip (DJ- register line, QZ- help request) to a PDF."""
+    """Print one numbered record's slip (DJ- register line, QZ- help request, WX-/YC- repair)."""
     require(actor, "records.print")
     parsed = parse_number(number)
     if parsed is None:
         raise NotFound(f"没有单号为 {number.strip()} 的记录")
     prefix = parsed[0]
     number = number.strip().upper()
+    if prefix in ("WX", "YC"):
+        # Imported here: repair_printing builds on this module's helpers.
+        from wuyedesk.services.repair_printing import print_repair
+
+        return print_repair(office, actor, number, out)
     with office.transaction() as session:
         head = _office(session)
         if prefix == "DJ":
@@ -286,8 +291,13 @@ def _draw(
     head: Office,
     out: Path,
     target: str,
+    *,
+    copies: list[str] | None = None,
 ) -> None:
-    """Draw the PDF beside its destination, then move it into place and audit the print."""
+    """Draw the PDF beside its destination, then move it into place and audit the print.
+
+    `copies` replaces the layout's list of 联 (a free repair slip has no 财务联).
+    """
     out = Path(out)
     if not out.parent.is_dir():
         raise UserError(f"文件夹 {out.parent} 不存在")
@@ -297,7 +307,10 @@ def _draw(
         raise UserError(f"无法写入 {out.parent}：{exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            pages = slips.render(slips.load_layout(layout), [values], stream, office_name=head.name)
+            spec = slips.load_layout(layout)
+            if copies is not None:
+                spec["copies"] = copies
+            pages = slips.render(spec, [values], stream, office_name=head.name)
         os.replace(temp, out)
     except OSError as exc:
         raise UserError(f"无法写入 {out}：{exc.strerror}") from None
