@@ -216,7 +216,12 @@ def test_repair_slips_run_in_time_order_and_paid_ones_are_stamped(made):
         if slip.state == "void":
             assert slip.void_reason and slip.voided_at
         if slip.state in ("returned", "refused"):
-            assert slip.close_reason
+            assert slip.close_reason and slip.closed_at
+        if slip.arrived_at:
+            late = slip.arrived_at - slip.dispatched_at > timedelta(minutes=5)
+            assert slip.arrival_late is late, slip.number
+        if slip.state in ("reconciled", "archived"):
+            assert slip.reconciliation_id is not None and slip.reconciled_at, slip.number
         if slip.kind == "paid" and slip.stamped_at:
             assert slip.receipt_no and slip.receipt_no.startswith("SJ")
             assert slip.paid_fen == slip.quote_labour_fen + slip.quote_material_fen

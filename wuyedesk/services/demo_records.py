@@ -28,9 +28,11 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain import demo_names as names
 from wuyedesk.domain.kinds import is_special
+from wuyedesk.domain.money import line_amount
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import (
     OFFICE_TZ,
+    arrival_late,
     complaint_visit_due,
     enquiry_answer_due,
     half_year_bounds,
@@ -44,6 +46,7 @@ from wuyedesk.store.models import (
     HelpStep,
     MaterialIssue,
     QuoteLine,
+    Reconciliation,
     RepairOrder,
     ReturnVisit,
     Signature,
@@ -162,8 +165,8 @@ def scribble_png(rng: random.Random, width: int = 160, height: int = 48) -> byte
     )
 
 
-TABLES = (Signature, Contact, RepairOrder, QuoteLine, MaterialIssue, HelpRequest, HelpStep,
-          ReturnVisit, DailyReport, SpotCheck)  # fmt: skip
+TABLES = (Signature, Contact, Reconciliation, RepairOrder, QuoteLine, MaterialIssue, HelpRequest,
+          HelpStep, ReturnVisit, DailyReport, SpotCheck)  # fmt: skip
 
 
 class Desk:
@@ -595,7 +598,7 @@ def repair_plan(
     took = stamp(received_by_id=taker.id, received_at=NOW, receiver_signature_id=sign)
     steps.append(Step("receive", received, taker.role, took))
     if exit_ == "return":
-        why = stamp(close_reason=rng.choice(names.RETURN_REASONS))
+        why = stamp(close_reason=rng.choice(names.RETURN_REASONS), closed_at=NOW)
         steps.append(Step("return", desk.mins(received, 5, 90), R.eng_supervisor, why))
         return plan
     engineer = desk.one(R.engineer)
@@ -610,10 +613,12 @@ def repair_plan(
         dispatched = record.appointment_at - timedelta(minutes=10)
     else:
         dispatched = desk.mins(received, 0, 1)
-    sent = stamp(engineer_id=engineer.id, dispatched_at=NOW)
+    boss = desk.staff[R.eng_supervisor][0]
+    sent = stamp(engineer_id=engineer.id, dispatched_at=NOW, dispatched_by_id=boss.id)
     steps.append(Step("dispatch", dispatched, R.eng_supervisor, sent))
     late = rng.random() < 0.08  # the 5-minute arrival rule is missed now and then
     arrived = desk.mins(dispatched, 6, 35) if late else desk.mins(dispatched, 3, 5)
+    late = arrival_late(dispatched, arrived)
     if materials and (paid or aim == "materials_issued" or rng.random() < 0.7):
         keeper = desk.one(R.storekeeper)
 
@@ -628,7 +633,7 @@ def repair_plan(
                         quantity_milli=milli,
                         unit_price_fen=price,
                         issued_at=t,
-                        amount_fen=price * milli // 1000,
+                        amount_fen=line_amount(milli, price),
                         storekeeper_id=keeper.id,
                     )
                 )
@@ -646,7 +651,7 @@ def repair_plan(
     remark = rng.choice(names.REMARKS) if rng.random() < 0.3 else None
     checker, clerk = desk.staff[R.eng_supervisor][0], desk.one(R.clerk)
     steps += [
-        Step("arrive", arrived, R.engineer, stamp(arrived_at=NOW)),
+        Step("arrive", arrived, R.engineer, stamp(arrived_at=NOW, arrival_late=late)),
         Step("complete", completed, R.engineer, stamp(completed_at=NOW, work_description=work)),
         Step(
             "accept",
@@ -691,7 +696,7 @@ def _quote(
     labour += rng.randint(0, 4) * 1000
     lines = [("labour", "人工费", 1000, labour)]
     lines += [("material", f"{item} {spec}", q, p) for item, spec, p, q in materials]
-    material_fen = sum(p * q // 1000 for kind, _, q, p in lines if kind == "material")
+    material_fen = sum(line_amount(q, p) for kind, _, q, p in lines if kind == "material")
     quoted = desk.mins(received, 20, 90)
 
     def quote(t: datetime) -> None:
@@ -704,14 +709,14 @@ def _quote(
                     item=item,
                     quantity_milli=milli,
                     unit_price_fen=price,
-                    amount_fen=price * milli // 1000,
+                    amount_fen=line_amount(milli, price),
                 )
             )
 
     priced = stamp(quote_labour_fen=labour, quote_material_fen=material_fen, quoted_at=NOW)
     plan.steps.append(Step("quote", quoted, R.engineer, priced, also=quote))
     if refuse:  # the slip closes with the household's reason
-        why = stamp(close_reason=rng.choice(names.REFUSE_REASONS))
+        why = stamp(close_reason=rng.choice(names.REFUSE_REASONS), closed_at=NOW)
         plan.steps.append(Step("refuse", desk.mins(quoted, 10, 60 * 24), R.assistant, why))
         return None
     approved = desk.mins(quoted, 5, 60 * 26 if rng.random() < 0.3 else 30)
@@ -890,10 +895,40 @@ def write(session: Session, desk: Desk) -> None:
         year = row.stamped_at.astimezone(OFFICE_TZ).year
         serials[year] = serials.get(year, 0) + 1
         row.receipt_no = f"SJ{year}{serials[year]:05d}"  # finance's own receipt book
+    _reconciliations(desk)
     for table in TABLES:
         rows = sorted(desk.rows[table], key=lambda r: r.id)
         if rows:
             session.execute(insert(table), [as_values(row) for row in rows])
+
+
+def _reconciliations(desk: Desk) -> None:
+    """Sign each day's check once: the slips reconciled that day point at its record."""
+    by_day: dict[date, list[RepairOrder]] = {}
+    for row in desk.rows[RepairOrder]:
+        if row.reconciled_at is not None:
+            by_day.setdefault(row.reconciled_at.astimezone(OFFICE_TZ).date(), []).append(row)
+    materials: dict[int, int] = {}
+    for issue in desk.rows[MaterialIssue]:
+        materials[issue.repair_order_id] = (
+            materials.get(issue.repair_order_id, 0) + issue.amount_fen
+        )
+    keeper = desk.staff[R.storekeeper][0]
+    for day, rows in sorted(by_day.items()):
+        record = desk.keep(
+            desk.new(
+                Reconciliation,
+                day=day,
+                eng_supervisor_id=rows[0].reconciled_by_id,
+                storekeeper_id=keeper.id,
+                signed_at=max(r.reconciled_at for r in rows if r.reconciled_at is not None),
+                slip_count=len(rows),
+                material_fen=sum(materials.get(r.id, 0) for r in rows),
+                differences="[]",
+            )
+        )
+        for row in rows:
+            row.reconciliation_id = record.id
 
 
 def as_values(row: Any) -> dict[str, Any]:
