@@ -311,6 +311,31 @@ class _Renderer:
         table.setStyle(TableStyle([*self._box_style(tall), *commands]))
         return [Spacer(0, float(spec.get("space_mm", 3)) * mm), table]
 
+    def columns(self, spec: dict[str, Any], values: _Values) -> list[Flowable]:
+        """Return sections side by side (quote beside materials on short continuous paper)."""
+        parts = [part for part in spec["parts"] if _shown(part, values)]
+        gap = float(spec.get("space_mm", 2)) * mm
+        total = sum(float(part.get("w", 1)) for part in parts)
+        room = self.frame_w - gap * (len(parts) - 1)
+        widths = [room * float(part.get("w", 1)) / total for part in parts]
+        cells: list[list[Flowable]] = []
+        full = self.frame_w
+        try:
+            for part, width in zip(parts, widths, strict=True):
+                self.frame_w = width
+                inner = [s for s in part["sections"] if _shown(s, values)]
+                cells.append([f for s in inner for f in _SECTION_KINDS[s["type"]](self, s, values)])
+        finally:
+            self.frame_w = full
+        line: list[Any] = []
+        col_widths: list[float] = []
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            line += [cell] if i == 0 else ["", cell]
+            col_widths += [width] if i == 0 else [gap, width]
+        table = Table([line], colWidths=col_widths)
+        table.setStyle(TableStyle([*_BARE, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return [table]
+
     def _signature(self, value: Any, width: float, tall: float) -> Any:
         if isinstance(value, bytes | bytearray) and value:
             image_w, image_h = ImageReader(io.BytesIO(value)).getSize()
@@ -353,6 +378,7 @@ _SECTION_KINDS: dict[str, Callable[[_Renderer, dict[str, Any], _Values], list[Fl
     "table": _Renderer.table,
     "text": _Renderer.text,
     "signatures": _Renderer.signatures,
+    "columns": _Renderer.columns,
     "spacer": lambda r, spec, v: [Spacer(0, float(spec.get("mm", 4)) * mm)],
 }
 
