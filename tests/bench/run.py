@@ -77,6 +77,44 @@ def bench_search(path: Path, runs: int) -> dict[str, float]:
     return results
 
 
+def bench_repairs(path: Path, runs: int) -> dict[str, float]:
+    """Time the repair desk's lists, a day's reconciliation sheet and one printed slip (ms)."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from wuyedesk.domain.sla import OFFICE_TZ
+    from wuyedesk.services.reconciliation import reconciliation_sheet
+    from wuyedesk.services.repair_printing import print_repair
+    from wuyedesk.services.repairs import list_repairs
+    from wuyedesk.store.models import RepairOrder
+
+    office = office_service.unlock(path, passphrase=PASSPHRASE)
+    actor = Actor.command_line()
+    with office.transaction() as session:
+        paid = session.scalar(
+            select(RepairOrder.number).where(
+                RepairOrder.state == "archived", RepairOrder.kind == "paid"
+            )
+        )
+    results = {}
+    for view in ("open", "overdue", "late"):
+        median, _ = _median(runs, lambda v=view: list_repairs(office, actor, view=v))
+        results[f"repair list: {view}"] = median * 1000
+    yesterday = datetime.now(OFFICE_TZ).date() - timedelta(days=1)
+    median, _ = _median(runs, lambda: reconciliation_sheet(office, actor, yesterday))
+    results["reconciliation sheet (one day)"] = median * 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "yc.pdf"
+        for paper in ("a5", "continuous"):
+            median, _ = _median(
+                runs, lambda p=paper: print_repair(office, actor, paid or "", out, paper=p)
+            )
+            results[f"print paid slip, 4 copies, {paper}"] = median * 1000
+    office.close()
+    return results
+
+
 def main() -> None:
     """Run the benchmarks and print the table."""
     parser = argparse.ArgumentParser()
@@ -88,6 +126,7 @@ def main() -> None:
         demo_median, demo_runs = bench_demo(folder, args.households, args.runs)
         open_median, open_runs = bench_open(folder / "demo-0.wuye", max(5, args.runs))
         searches = bench_search(folder / "demo-0.wuye", 20)
+        searches.update(bench_repairs(folder / "demo-0.wuye", 10))
     print(f"{'figure':<45} {'median':>10}   runs")
     print(
         f"{'demo --households ' + str(args.households):<45} {demo_median:>9.2f}s   "
@@ -98,7 +137,12 @@ def main() -> None:
         + ", ".join(f"{t * 1000:.0f}" for t in open_runs)
     )
     for label, ms in searches.items():
-        print(f"{'search residents: ' + label:<45} {ms:>8.1f}ms")
+        name = (
+            label
+            if label.startswith(("repair", "reconc", "print"))
+            else f"search residents: {label}"
+        )
+        print(f"{name:<45} {ms:>8.1f}ms")
 
 
 if __name__ == "__main__":
