@@ -85,7 +85,7 @@ def test_list_bad_month_and_unknown_unit(env: Path, capsys: pytest.CaptureFixtur
     assert "没有房号" in capsys.readouterr().err
     assert main(["list", "repairs"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == ["number\tdate\tunit\tstate\tkind\tcategory\treporter\tphone\tpaid"]
+    assert out == ["number\tdate\tunit\tstate\tkind\tcategory\treporter\tphone\tpaid\tlate"]
 
 
 def test_no_passphrase_and_no_terminal_is_a_clear_error(

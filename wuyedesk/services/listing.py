@@ -85,7 +85,18 @@ _SPECS: dict[str, tuple[Any, Any, list[str], _Row]] = {
     "repairs": (
         RepairOrder,
         RepairOrder.reported_at,
-        ["number", "date", "unit", "state", "kind", "category", "reporter", "phone", "paid"],
+        [
+            "number",
+            "date",
+            "unit",
+            "state",
+            "kind",
+            "category",
+            "reporter",
+            "phone",
+            "paid",
+            "late",
+        ],
         lambda r: [
             r.number,
             r.reported_at,
@@ -96,6 +107,7 @@ _SPECS: dict[str, tuple[Any, Any, list[str], _Row]] = {
             r.reporter_name,
             _phone(r.phone),
             format_money(r.paid_fen) if r.paid_fen is not None else "",
+            "late" if r.arrival_late else "",
         ],
     ),
     "visits": (
