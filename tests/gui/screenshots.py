@@ -5,24 +5,32 @@ QT_QPA_PLATFORM=offscreen PYTHONPATH=. python tests/gui/screenshots.py [OUT_DIR]
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import sys
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
+from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
 from wuyedesk.services.places import add_building
 from wuyedesk.services.residents import add_resident, list_residents, mark_to_update
-from wuyedesk.services.staff import add_staff
+from wuyedesk.services.staff import add_staff, list_staff
 from wuyedesk.ui.app import create_app
+from wuyedesk.ui.binder import SHOWN_ZONE
 from wuyedesk.ui.login import LoginDialog
 from wuyedesk.ui.main_window import MainWindow
+from wuyedesk.ui.repair_desk import RepairDeskWindow
+from wuyedesk.ui.repair_lines_dialog import LinesDialog
 from wuyedesk.ui.setup_wizard import SetupWizard, demo_available
+from wuyedesk.ui.signature_pad import SignaturePad
 from wuyedesk.ui.start import UnlockDialog
 
 PASSPHRASE = "阳光花园 2026 管理处"
@@ -33,6 +41,8 @@ STAFF = [
     ("陈志强", "assistant", "3579"),
     ("刘建华", "engineer", "4680"),
 ]
+REPAIR_STAFF = {"clerk": "李秀英", "engineer": "刘建华", "eng_supervisor": "黄卫东",
+                "finance": "钱丽", "storekeeper": "孙建国"}  # fmt: skip
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛"]
 
@@ -115,8 +125,59 @@ def main(out: Path) -> int:
         window.statusBar().showMessage(f"单号 WX-2026-000123 对应 {code}")
         save(window, out, "main_window")
         window.discard()
+        _repair_desk(office, director, code, out)
         office.close()
     return 0
+
+
+def _signature() -> bytes:
+    """Return a drawn-looking signature."""
+    pad = SignaturePad()
+    pad.resize(420, 160)
+    pad.add_stroke([QPointF(20 + i * 7, 70 + 30 * math.sin(i / 3)) for i in range(50)])
+    pad.add_stroke([QPointF(60 + i * 4, 40 + i * 2) for i in range(20)])
+    return pad.to_png()
+
+
+def _repair_desk(office, director, code: str, out: Path) -> None:
+    """Render the repair desk on a paid slip stamped by finance, and the quote dialog."""
+    for role, name in REPAIR_STAFF.items():
+        if not any(s.role == role for s in list_staff(office)):
+            add_staff(office, Actor.command_line(), name, role, "2468")
+    who = {s.role.value: Actor(s.id, s.name, s.role) for s in reversed(list_staff(office))}
+    start = datetime.now(SHOWN_ZONE).replace(microsecond=0) - timedelta(minutes=40)
+    data = {
+        "kind": "paid", "reported_at": start, "channel": "visit", "unit": code,
+        "reporter_name": "刘先生", "phone": "13800138000", "category": "plumbing_electrical",
+        "content": "卫生间水龙头漏水，关不紧，要求更换新龙头",
+    }  # fmt: skip
+    lines = [
+        {"kind": "labour", "item": "拆装人工", "quantity": "1", "unit_price": "50"},
+        {"kind": "material", "item": "水龙头（铜）", "quantity": "1", "unit_price": "70.50"},
+        {"kind": "material", "item": "生料带", "quantity": "2", "unit_price": "1.5"},
+    ]
+    v = repairs.open_repair(office, who["clerk"], data, now=start)
+    steps = (
+        (who["engineer"], repairs.receive_repair, {"signature_png": _signature()}),
+        (who["engineer"], repairs.quote_repair, {"lines": lines}),
+        (who["clerk"], repairs.approve_quote, {"signer_name": "刘先生",
+                                               "signature_png": _signature()}),
+        (who["finance"], repairs.stamp_payment, {"receipt_no": "SJ0001", "amount": "123.50"}),
+    )  # fmt: skip
+    for minutes, (actor, step, kwargs) in enumerate(steps, start=1):
+        at = start + timedelta(minutes=5 * minutes)
+        v = step(office, actor, v.id, version=v.version, now=at, **kwargs)
+    desk = RepairDeskWindow(office, who["clerk"])
+    desk.resize(1400, 860)
+    desk.refresh(select_id=v.id)
+    save(desk, out, "repair_desk")
+    signer = f"签名人：{who['engineer'].name}（工程人员）"
+    quote = LinesDialog(
+        f"报价 — {v.number}", signer, lambda _v: None, quote=True, lines=lines, parent=desk
+    )
+    save(quote, out, "repair_quote")
+    quote.close()
+    desk.close()
 
 
 def _fill_estate(office) -> None:

@@ -175,3 +175,12 @@ def estate_overview(office: OfficeFile, actor: Actor) -> list[BuildingSummary]:
         for label, ent, fl, units, res, occ in rows
     ]
     return sorted(summaries, key=lambda b: building_sort_text(b.label))
+
+
+def building_choices(office: OfficeFile, actor: Actor) -> list[tuple[int, str]]:
+    """Return (id, name) of every building in cabinet order, for a screen's building filter."""
+    require(actor, "records.list")
+    with office.transaction() as session:
+        rows = session.execute(select(Building.id, Building.label)).all()
+    ordered = sorted(rows, key=lambda row: building_sort_text(row[1]))
+    return [(building_id, f"{label}栋") for building_id, label in ordered]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
-from wuyedesk.domain.roles import ROLE_LABELS
+from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.services import office as office_service
 from wuyedesk.services.context import Actor
 from wuyedesk.services.estate import estate_tree
@@ -42,6 +42,8 @@ PLACEHOLDERS = (
 )
 
 
+# Whose day is the repair slips: the desk opens on their own queue (我的工单) after login.
+WORK_QUEUE_ROLES = frozenset({Role.engineer, Role.eng_supervisor, Role.storekeeper, Role.finance})
 CardFactory = Callable[[OfficeFile, Actor, QWidget | None], Any]
 
 
@@ -94,6 +96,8 @@ class MainWindow(QMainWindow):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.run_search)
         self.refresh_tree()
+        if actor.role in WORK_QUEUE_ROLES:
+            QTimer.singleShot(0, self, self.open_work_queue)
 
     # -- building -----------------------------------------------------------------------------
     def _build_left(self) -> None:
@@ -182,6 +186,13 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.path_label, self.lock_label):
             label.setContentsMargins(6, 0, 6, 0)
             status.addPermanentWidget(label)
+
+    def open_work_queue(self) -> QWidget:
+        """Open the repair slips on this person's own queue (我的工单)."""
+        from wuyedesk.ui.register import show_screen
+        from wuyedesk.ui.repair_desk import RepairDeskWindow
+
+        return show_screen(self, "维修单", RepairDeskWindow)
 
     # -- tree ---------------------------------------------------------------------------------
     def refresh_tree(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,6 +127,8 @@ def _red(name: str) -> QLabel:
 
 class ReconciliationWindow(QWidget):
     """The day's slips and materials against the storekeeper's book; both sign it off."""
+
+    signed_off = Signal()
 
     def __init__(
         self,
@@ -409,4 +411,5 @@ class ReconciliationWindow(QWidget):
             return None
         self.counts = {}
         self.refresh()
+        self.signed_off.emit()
         return sheet

@@ -350,12 +350,14 @@ def show_screen(window: Any, key: str, factory: Callable[..., QWidget]) -> QWidg
 
 
 def install_screens(window: Any) -> None:
-    """Wire the main window's 来访/来电登记, 求助 and 打印登记表 to their screens."""
+    """Wire the main window's 来访/来电登记, 求助, 维修单 and 打印登记表 to their screens."""
     from wuyedesk.ui.help_log import HelpLogWindow
+    from wuyedesk.ui.repair_desk import RepairDeskWindow
 
     factories: dict[str, Callable[..., QWidget]] = {
         "来访/来电登记": RegisterWindow,
         "求助": HelpLogWindow,
+        "维修单": RepairDeskWindow,
     }
     for action in list(window.placeholder_actions):
         key = action.text()
