@@ -37,6 +37,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "repairs.reconcile": frozenset({Role.eng_supervisor, Role.storekeeper}) | _MANAGERS,
     # Each department prints its own copy of a slip (工程部联, 财务联).
     "repairs.print": _ALL - {Role.security},
+    # Return visits: who visits which kind is the service's rule (篇4 §4(1)–(4)); engineers
+    # see and close the nonconformities found on a visit.
+    "visits.view": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
+    "visits.record": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
+    "visits.plan": _OFFICE | {Role.eng_supervisor, Role.security},
 }
 
 _ACTION_LABELS = {
@@ -63,6 +68,9 @@ _ACTION_LABELS = {
     "repairs.work": "处理维修单",
     "repairs.reconcile": "每日核对维修单",
     "repairs.print": "打印维修单",
+    "visits.view": "查看回访记录",
+    "visits.record": "登记回访",
+    "visits.plan": "安排回访",
 }
 
 

@@ -1,0 +1,330 @@
+"""The return-visit record as screens read it: one visit, the list, a matter's chain of visits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from wuyedesk.domain.errors import ValidationError
+from wuyedesk.domain.kinds import Department, Kind, Satisfaction, VisitKind, VisitMethod
+from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.domain.sla import OFFICE_TZ, Rules
+from wuyedesk.domain.workflows import RETURN_VISIT
+from wuyedesk.services.context import Actor
+from wuyedesk.services.entries import day_bounds, stamp_time
+from wuyedesk.services.overdue import shown_time
+from wuyedesk.services.permissions import require
+from wuyedesk.services.records import load_for_edit
+from wuyedesk.services.settings import get_rules
+from wuyedesk.store.models import Contact, RepairOrder, ReturnVisit
+from wuyedesk.store.office_file import OfficeFile
+
+R = Role
+# Who makes each kind of visit (篇4 §4(1)–(4)): managers from department head up visit
+# routinely, the property supervisor (with the complained department's head) visits on
+# complaints, the assistant phones about repairs, security checks the facilities.
+KIND_VISITORS: dict[str, frozenset[Role]] = {
+    VisitKind.routine: frozenset({R.supervisor, R.director, R.eng_supervisor}),
+    VisitKind.complaint: frozenset({R.supervisor}),
+    VisitKind.repair: frozenset({R.assistant, R.supervisor, R.director}),
+    VisitKind.facility: frozenset({R.security, R.supervisor, R.director}),
+}
+_KIND_WHO: dict[str, str] = {
+    VisitKind.routine: "部门主管以上的管理人员",
+    VisitKind.complaint: "物业部主管会同被投诉部门主管",
+    VisitKind.repair: "物业助理（电话回访）",
+    VisitKind.facility: "保安",
+}
+# The assistant fills in the door note and posts it (篇4 §4(6)), whatever the visit.
+DOOR_NOTE_ROLES = frozenset({R.assistant})
+_VISIT_STEPS = frozenset({"record_satisfied", "record_fairly", "record_dissatisfied"})
+_DOOR_STEPS = frozenset({"nobody_home", "reschedule"})
+OPEN_STATES = frozenset({"planned", "nobody_home"})
+
+
+def visitor_refusal(kind: str, action: str, role: Role) -> str | None:
+    """Return why this role may not take this step on this kind of visit, in Chinese, or None."""
+    if action in _VISIT_STEPS:
+        allowed = KIND_VISITORS[kind]
+    elif action in _DOOR_STEPS:
+        allowed = KIND_VISITORS[kind] | DOOR_NOTE_ROLES
+    else:
+        return None
+    if role in allowed:
+        return None
+    return (
+        f"{VisitKind(kind).label}回访须由{_KIND_WHO[kind]}进行，"
+        f"您的岗位（{ROLE_LABELS[role]}）不能登记"
+    )
+
+
+@dataclass(frozen=True)
+class VisitView:
+    """One line of the return-visit record as screens show it, with its live buttons."""
+
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    unit_code: str | None
+    facility: str | None
+    place: str
+    related_number: str | None
+    previous_number: str | None
+    next_number: str | None
+    created_at: datetime
+    due_at: datetime
+    visit_limit: datetime | None  # a complaint's 24-hour limit (its first visit only)
+    visited_at: datetime | None
+    method: str | None
+    method_label: str
+    visitors: str
+    opinions: str | None
+    satisfaction: str | None
+    satisfaction_label: str
+    state: str
+    state_label: str
+    nonconformity: str | None
+    responsible_department: str | None
+    responsible_department_label: str
+    rectify_deadline: date | None
+    rectified_at: datetime | None
+    door_note_at: datetime | None
+    void_reason: str | None
+    late: bool  # a complaint visited after its 24-hour limit: a breach
+    overdue_now: bool  # still to do and past its time
+    overdue: list[str]
+    actions: list[tuple[str, str]]
+    version: int
+
+
+@dataclass
+class _Links:
+    contacts: dict[int, Contact]
+    orders: dict[int, str]
+    numbers: dict[int, str]
+    follow_ups: dict[int, str]
+
+
+def _links(session: Session, visits: Iterable[ReturnVisit]) -> _Links:
+    visits = list(visits)
+    contact_ids = {v.contact_id for v in visits if v.contact_id is not None}
+    order_ids = {v.repair_order_id for v in visits if v.repair_order_id is not None}
+    previous_ids = {v.previous_visit_id for v in visits if v.previous_visit_id is not None}
+    ids = {v.id for v in visits}
+    contacts = session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))
+    orders = session.execute(
+        select(RepairOrder.id, RepairOrder.number).where(RepairOrder.id.in_(order_ids))
+    )
+    numbers = session.execute(
+        select(ReturnVisit.id, ReturnVisit.number).where(ReturnVisit.id.in_(previous_ids))
+    )
+    follow_ups = session.execute(
+        select(ReturnVisit.previous_visit_id, ReturnVisit.number)
+        .where(ReturnVisit.previous_visit_id.in_(ids), ReturnVisit.state != "void")
+        .order_by(ReturnVisit.id)
+    )
+    return _Links(
+        contacts={c.id: c for c in contacts},
+        orders={id_: number for id_, number in orders},
+        numbers={id_: number for id_, number in numbers},
+        follow_ups={id_: number for id_, number in follow_ups if id_ is not None},
+    )
+
+
+def complaint_limit(visit: ReturnVisit, contact: Contact | None) -> datetime | None:
+    """Return the complaint's 24-hour limit that this visit answers to (first visits only)."""
+    if visit.kind != VisitKind.complaint or visit.previous_visit_id is not None or not contact:
+        return None
+    return contact.visit_due_at
+
+
+def visit_reasons(
+    visit: ReturnVisit, limit: datetime | None, rules: Rules, now: datetime
+) -> tuple[bool, list[str]]:
+    """Return (late, reasons): the breach of a visit made late, and what is overdue now."""
+    if visit.state == "void":
+        return False, []
+    reasons: list[str] = []
+    hours = rules.complaint_visit_hours
+    late = limit is not None and visit.visited_at is not None and visit.visited_at > limit
+    if late:
+        assert limit is not None and visit.visited_at is not None
+        reasons.append(
+            f"投诉超过 {hours} 小时才回访（应于 {shown_time(limit)} 前，"
+            f"实际 {shown_time(visit.visited_at)}）"
+        )
+    if visit.state in OPEN_STATES:
+        if limit is not None and now > limit:
+            reasons.append(f"投诉超过 {hours} 小时未回访（应于 {shown_time(limit)} 前）")
+        elif now > visit.due_at:
+            reasons.append(f"已过回访日期（应于 {shown_time(visit.due_at)} 前）")
+    deadline = visit.rectify_deadline
+    past = deadline is not None and now.astimezone(OFFICE_TZ).date() > deadline
+    if visit.state == "nonconformity_open" and past:
+        reasons.append(f"超过整改期限（应于 {deadline:%m-%d} 前整改完成）")
+    return late, reasons
+
+
+def visit_actions(visit: ReturnVisit, role: Role) -> list[tuple[str, str]]:
+    """Return the live buttons of a visit for this role: the workflow's, then the kind's rule."""
+    return [
+        (t.action, t.label)
+        for t in RETURN_VISIT.actions(visit.state, role)
+        if visitor_refusal(visit.kind, t.action, role) is None
+    ]
+
+
+def place_of(visit: ReturnVisit) -> str:
+    """Return where the visit is made: the unit code, or the facility."""
+    if visit.unit is not None:
+        return visit.unit.code
+    return f"公共设施：{visit.facility}" if visit.facility else ""
+
+
+def _label(kind: type[Kind], value: str | None) -> str:
+    return kind(value).label if value else ""
+
+
+def _view(visit: ReturnVisit, role: Role, rules: Rules, now: datetime, links: _Links) -> VisitView:
+    contact = links.contacts.get(visit.contact_id) if visit.contact_id else None
+    limit = complaint_limit(visit, contact)
+    late, reasons = visit_reasons(visit, limit, rules, now)
+    related = contact.number if contact else None
+    if visit.repair_order_id is not None:
+        related = links.orders.get(visit.repair_order_id)
+    return VisitView(
+        id=visit.id,
+        number=visit.number,
+        kind=visit.kind,
+        kind_label=VisitKind(visit.kind).label,
+        unit_code=visit.unit.code if visit.unit else None,
+        facility=visit.facility,
+        place=place_of(visit),
+        related_number=related,
+        previous_number=links.numbers.get(visit.previous_visit_id or 0),
+        next_number=links.follow_ups.get(visit.id),
+        created_at=visit.created_at,
+        due_at=visit.due_at,
+        visit_limit=limit,
+        visited_at=visit.visited_at,
+        method=visit.method,
+        method_label=_label(VisitMethod, visit.method),
+        visitors=visit.visitors or "",
+        opinions=visit.opinions,
+        satisfaction=visit.satisfaction,
+        satisfaction_label=_label(Satisfaction, visit.satisfaction),
+        state=visit.state,
+        state_label=RETURN_VISIT.state_label(visit.state),
+        nonconformity=visit.nonconformity,
+        responsible_department=visit.responsible_department,
+        responsible_department_label=_label(Department, visit.responsible_department),
+        rectify_deadline=visit.rectify_deadline,
+        rectified_at=visit.rectified_at,
+        door_note_at=visit.door_note_at,
+        void_reason=visit.void_reason,
+        late=late,
+        overdue_now=visit.state not in RETURN_VISIT.final and len(reasons) > int(late),
+        overdue=reasons,
+        actions=visit_actions(visit, role),
+        version=visit.version,
+    )
+
+
+def view_visit(
+    session: Session, visit: ReturnVisit, role: Role, rules: Rules, now: datetime
+) -> VisitView:
+    """Return one visit's view inside an open transaction."""
+    return _view(visit, role, rules, now, _links(session, [visit]))
+
+
+def get_visit(
+    office: OfficeFile, actor: Actor, visit_id: int, *, now: datetime | None = None
+) -> VisitView:
+    """Return one return visit with its live buttons and its late/overdue reasons."""
+    require(actor, "visits.view")
+    rules = get_rules(office)
+    with office.transaction() as session:
+        visit = load_for_edit(session, ReturnVisit, visit_id, None, "回访记录")
+        return view_visit(session, visit, actor.role, rules, stamp_time(now))
+
+
+def list_visits(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> list[VisitView]:
+    """Return the record, newest first, by visit (or due) day: today unless only open/overdue."""
+    require(actor, "visits.view")
+    if kind is not None and kind not in VisitKind.__members__:
+        raise ValidationError("kind", "没有这个回访类型")
+    rules = get_rules(office)
+    now = stamp_time(now)
+    bounds = day_bounds(date_from, date_to, now, unbounded=open_only or overdue_only)
+    query = select(ReturnVisit).options(selectinload(ReturnVisit.unit))
+    if bounds is not None:
+        start, end = bounds
+        visited = ReturnVisit.visited_at
+        query = query.where(
+            or_(
+                and_(visited.is_not(None), visited >= start, visited < end),
+                and_(visited.is_(None), ReturnVisit.due_at >= start, ReturnVisit.due_at < end),
+            )
+        )
+    if open_only or overdue_only:
+        query = query.where(ReturnVisit.state.not_in(RETURN_VISIT.final))
+    if kind is not None:
+        query = query.where(ReturnVisit.kind == kind)
+    with office.transaction() as session:
+        visits = list(session.scalars(query))
+        links = _links(session, visits)
+        views = [_view(v, actor.role, rules, now, links) for v in visits]
+    views.sort(key=lambda v: (v.visited_at or v.due_at, v.id), reverse=True)
+    return [v for v in views if v.overdue_now] if overdue_only else views
+
+
+def visit_chain(
+    office: OfficeFile, actor: Actor, visit_id: int, *, now: datetime | None = None
+) -> list[VisitView]:
+    """Return every visit on the same matter, oldest first: the first visit and its 复访."""
+    require(actor, "visits.view")
+    rules = get_rules(office)
+    now = stamp_time(now)
+    with office.transaction() as session:
+        visit = load_for_edit(session, ReturnVisit, visit_id, None, "回访记录")
+        chain = _chain(session, visit)
+        links = _links(session, chain)
+        return [_view(v, actor.role, rules, now, links) for v in chain]
+
+
+def _chain(session: Session, visit: ReturnVisit) -> list[ReturnVisit]:
+    """Return the visits of one matter: by its complaint or slip, else by the 复访 links."""
+    query = select(ReturnVisit).options(selectinload(ReturnVisit.unit))
+    if visit.contact_id is not None:
+        found = list(session.scalars(query.where(ReturnVisit.contact_id == visit.contact_id)))
+    elif visit.repair_order_id is not None:
+        order_id = visit.repair_order_id
+        found = list(session.scalars(query.where(ReturnVisit.repair_order_id == order_id)))
+    else:
+        first = visit
+        while first.previous_visit_id is not None:
+            earlier = session.get(ReturnVisit, first.previous_visit_id)
+            if earlier is None:
+                break
+            first = earlier
+        found, step = [first], [first.id]
+        while step:
+            later = list(session.scalars(query.where(ReturnVisit.previous_visit_id.in_(step))))
+            found += later
+            step = [v.id for v in later]
+    return sorted(found, key=lambda v: (v.created_at, v.id))
