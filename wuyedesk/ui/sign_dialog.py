@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -30,7 +32,12 @@ SIGNATURE = "signature"  # the pad's field name (its message label is signature_
 
 
 class _SignDialog(QDialog):
-    """The frame both dialogs share: a title, a grid of fields, the pad and three buttons."""
+    """The frame both dialogs share: a title, a grid of fields, the pad and three buttons.
+
+    Each dialog defines `confirm`: what it checks before it accepts.
+    """
+
+    confirm: Callable[[], None]
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -119,10 +126,6 @@ class _SignDialog(QDialog):
     def _pad_changed(self) -> None:
         self.pad.mark_error(False)
         self.pad_message.setVisible(False)
-
-    def confirm(self) -> None:
-        """Check the fields and accept; the subclass says what is checked."""
-        raise NotImplementedError
 
 
 class StaffSignDialog(_SignDialog):
