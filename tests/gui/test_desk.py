@@ -410,3 +410,34 @@ def test_archive_menu_opens_the_stale_list_and_the_import_wizard(window):
     assert wizard is not None and wizard.isVisible()
     wizard.reject()
     dialog.close()
+
+
+def test_the_supervisors_tasks_for_today_show_at_login(qtbot, estate):
+    from datetime import datetime, timedelta
+
+    from wuyedesk.domain.sla import OFFICE_TZ
+    from wuyedesk.services import daily_reports as d
+    from wuyedesk.services.staff import list_staff
+
+    clerk_info = next(s for s in list_staff(estate) if s.name == "李文员")
+    clerk = Actor(clerk_info.id, clerk_info.name, Role.clerk)
+    boss = Actor(1, "王主任", Role.director)
+    yesterday = datetime.now(OFFICE_TZ) - timedelta(days=1)
+    report = d.todays_report(estate, clerk, now=yesterday)
+    report = d.save_report(
+        estate, clerk, report.id, version=report.version,
+        done_text="整理档案", undone_text=None, coordination_text=None,
+    )  # fmt: skip
+    report = d.submit_report(estate, clerk, report.id, version=report.version, now=yesterday)
+    d.review_report(
+        estate, boss, report.id, version=report.version, comment="已阅",
+        next_day_tasks="核对2栋住户电话", now=yesterday,
+    )  # fmt: skip
+    window = MainWindow(estate, clerk, card_factory=FakeCard)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.assignments_label.isVisible()
+    assert "核对2栋住户电话" in window.assignments_label.text()
+    other = MainWindow(estate, boss, card_factory=FakeCard)
+    qtbot.addWidget(other)
+    assert not other.assignments_label.isVisible()

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.run_search)
         self.refresh_tree()
+        self._show_assignments()
         if actor.role in WORK_QUEUE_ROLES:
             QTimer.singleShot(0, self, self.open_work_queue)
 
@@ -186,6 +187,17 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.path_label, self.lock_label):
             label.setContentsMargins(6, 0, 6, 0)
             status.addPermanentWidget(label)
+
+    def _show_assignments(self) -> None:
+        """Show the tasks the supervisor set for today on this person's last daily report."""
+        from wuyedesk.services.daily_reports import assignments_for
+
+        tasks = assignments_for(self.office, self.actor)
+        self.assignments_label = QLabel(self.tr("主管安排的今日工作：{0}").format(tasks or ""))
+        self.assignments_label.setObjectName("assignments")
+        self.assignments_label.setStyleSheet("font-weight: bold; color: #0d47a1;")
+        self.assignments_label.setVisible(bool(tasks))
+        self.statusBar().insertPermanentWidget(0, self.assignments_label, 1)
 
     def open_work_queue(self) -> QWidget:
         """Open the repair slips on this person's own queue (我的工单)."""
