@@ -353,11 +353,13 @@ def install_screens(window: Any) -> None:
     """Wire the main window's 来访/来电登记, 求助, 维修单 and 打印登记表 to their screens."""
     from wuyedesk.ui.help_log import HelpLogWindow
     from wuyedesk.ui.repair_desk import RepairDeskWindow
+    from wuyedesk.ui.visit_desk import VisitDeskWindow
 
     factories: dict[str, Callable[..., QWidget]] = {
         "来访/来电登记": RegisterWindow,
         "求助": HelpLogWindow,
         "维修单": RepairDeskWindow,
+        "回访": VisitDeskWindow,
     }
     for action in list(window.placeholder_actions):
         key = action.text()

@@ -1,0 +1,216 @@
+"""One return visit on the desk: what it follows up, its chain of visits, its live buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
+from wuyedesk.services import visits
+from wuyedesk.services.context import Actor
+from wuyedesk.services.visits import VisitView
+from wuyedesk.store.office_file import OfficeFile
+from wuyedesk.ui.binder import ERROR_COLOR
+from wuyedesk.ui.record_table import hbox, make_button, overdue_warning, shown_time
+from wuyedesk.ui.repair_dialogs import ReasonDialog, StepDialog
+from wuyedesk.ui.visit_dialogs import (
+    NextDateDialog,
+    NonconformityDialog,
+    RecordVisitDialog,
+    next_morning,
+)
+
+RECORD_STEPS = ("record_satisfied", "record_fairly", "record_dissatisfied")
+# The panel's buttons in the order shown; the three 满意/基本满意/不满意 steps are one dialog.
+BUTTONS = (
+    ("record", "记录回访…"),
+    ("nobody_home", "住户不在家…"),
+    ("reschedule", "另约时间…"),
+    ("open_nonconformity", "登记不合格项…"),
+    ("rectify", "整改完成…"),
+    ("void", "作废…"),
+)
+
+
+class VisitPanel(QWidget):
+    """The visit picked in the list, with the steps its state and the actor's post allow."""
+
+    changed = Signal(int)  # the visit's id, after a step was saved
+
+    def __init__(
+        self,
+        office: OfficeFile,
+        actor: Actor,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.office, self.actor, self.now = office, actor, now
+        self.view: VisitView | None = None
+        self.dialog: StepDialog | None = None
+        self.details = QLabel()
+        self.details.setObjectName("visit_details")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
+        self.buttons: dict[str, QPushButton] = {
+            key: make_button(self.tr(text), key, lambda k=key: self.take(k))
+            for key, text in BUTTONS
+        }
+        row = hbox(*self.buttons.values())
+        row.layout().addStretch(1)  # type: ignore[union-attr]
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(row)
+        self.show_view(None)
+
+    # -- showing ------------------------------------------------------------------------------
+    def record_id(self) -> int | None:
+        """Return the id of the visit shown, or None."""
+        return self.view.id if self.view is not None else None
+
+    def show_record(self, visit_id: int | None) -> None:
+        """Read one visit again and show it (None: nothing chosen)."""
+        if visit_id is None:
+            self.show_view(None)
+            return
+        try:
+            view = visits.get_visit(self.office, self.actor, visit_id, now=self.now())
+            chain = visits.visit_chain(self.office, self.actor, visit_id, now=self.now())
+        except UserError as exc:
+            self.show_view(None)
+            self.message.setText(exc.message)
+            return
+        self.show_view(view, chain)
+
+    def show_view(self, view: VisitView | None, chain: list[VisitView] | None = None) -> None:
+        """Show a visit's lines and only its live buttons."""
+        self.view = view
+        self.message.clear()
+        live = {action for action, _label in view.actions} if view else set()
+        if live & set(RECORD_STEPS):
+            live.add("record")
+        for key, button in self.buttons.items():
+            button.setVisible(key in live)
+        if view is None:
+            self.details.setText(self.tr("请在左边选择一条回访记录"))
+            return
+        self.details.setText(self._html(view, chain or [view]))
+
+    def _html(self, v: VisitView, chain: list[VisitView]) -> str:
+        rows = [
+            ("回访编号", v.number),
+            ("回访类型", v.kind_label),
+            ("房号/部位", v.place),
+            ("关联单号", v.related_number or "—"),
+            ("状态", v.state_label),
+            ("回访期限", shown_time(v.visit_limit or v.due_at, "%Y-%m-%d %H:%M")),
+            ("回访人", v.visitors or "—"),
+        ]
+        if v.visited_at is not None:
+            rows += [
+                ("回访时间", shown_time(v.visited_at, "%Y-%m-%d %H:%M")),
+                ("方式", v.method_label),
+                ("满意度", v.satisfaction_label),
+                ("住户意见及建议", v.opinions or "—"),
+            ]
+        if v.door_note_at is not None:
+            rows.append(("贴回访单", shown_time(v.door_note_at, "%Y-%m-%d %H:%M")))
+        if v.nonconformity:
+            deadline = f"{v.rectify_deadline:%Y-%m-%d}" if v.rectify_deadline else ""
+            rows.append(("发现问题", v.nonconformity))
+            rows.append(("责任部门 / 整改期限", f"{v.responsible_department_label} {deadline}"))
+        if v.void_reason:
+            rows.append(("作废原因", v.void_reason))
+        table = "".join(
+            f"<tr><td style='color:#555;padding-right:12px'>{escape(self.tr(k))}</td>"
+            f"<td>{escape(str(val))}</td></tr>"
+            for k, val in rows
+        )
+        html = f"<h3>{escape(v.number)}　{escape(v.kind_label)}回访</h3><table>{table}</table>"
+        html += overdue_warning(v)
+        if len(chain) > 1:
+            steps = "".join(
+                f"<li>{'<b>' if c.id == v.id else ''}{escape(c.number)} "
+                f"{escape(c.state_label)} {escape(c.satisfaction_label)}"
+                f"{'</b>' if c.id == v.id else ''}</li>"
+                for c in chain
+            )
+            html += f"<p><b>{escape(self.tr('本事项的回访'))}</b></p><ol>{steps}</ol>"
+        return html
+
+    # -- the steps ----------------------------------------------------------------------------
+    def take(self, key: str) -> Any:
+        """Open the dialog of one step; a saved step refreshes the desk."""
+        view = self.view
+        if view is None:
+            return None
+        self.message.clear()
+        signer = self.tr("登记人：{0}").format(self.actor.name)
+        title = self.tr(dict(BUTTONS)[key].rstrip("…"))
+        dialog = self._dialog(key, view, title, signer)
+        self.dialog = dialog
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_view is not None:
+            self.changed.emit(view.id)
+        return dialog.result_view
+
+    def _dialog(self, key: str, v: VisitView, title: str, signer: str) -> StepDialog:
+        o, a, n = self.office, self.actor, self.now
+        common: dict[str, Any] = {"version": v.version}
+        if key == "record":
+            return RecordVisitDialog(
+                title,
+                signer,
+                self._guard(lambda f: visits.record_visit(o, a, v.id, **common, **f, now=n())),
+                self._companions(v),
+                self,
+            )
+        if key in ("nobody_home", "reschedule"):
+            step = visits.nobody_home if key == "nobody_home" else visits.reschedule_visit
+            call = self._guard(lambda f: step(o, a, v.id, **common, **f, now=n()))
+            return NextDateDialog(title, signer, call, next_morning(n()), self)
+        if key == "open_nonconformity":
+            call = self._guard(
+                lambda f: visits.open_nonconformity(o, a, v.id, **common, **f, now=n())
+            )
+            proposed = (n() + timedelta(days=7)).date()
+            return NonconformityDialog(title, signer, call, proposed, self)
+        if key == "rectify":
+            call = self._guard(lambda f: visits.rectify(o, a, v.id, **common, **f, now=n()))
+            return ReasonDialog(title, signer, call, field="note", label="整改情况", parent=self)
+        call = self._guard(
+            lambda f: visits.void_visit(o, a, v.id, f["void_reason"], **common, now=n())
+        )
+        return ReasonDialog(title, signer, call, field="void_reason", label="作废原因", parent=self)
+
+    def _companions(self, v: VisitView) -> str:
+        """Propose the planned visitors other than the actor (the actor signs anyway)."""
+        names = [p for p in v.visitors.replace("，", "、").split("、") if p.strip()]
+        return "、".join(p for p in names if p != self.actor.name)
+
+    def _guard(self, call: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+        """Let field errors reach the dialog; any other refusal goes red on the panel."""
+
+        def attempt(fields: dict[str, Any]) -> Any:
+            try:
+                return call(fields)
+            except (FormErrors, ValidationError):
+                raise
+            except UserError as exc:
+                self.message.setText(exc.message)
+                if self.dialog is not None:
+                    self.dialog.reject()
+                return None
+
+        return attempt
