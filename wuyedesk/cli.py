@@ -241,6 +241,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         last = _day(args.date_to, "--to") if args.date_to else first
     elif args.date_from or args.date_to:
         raise UserError("--from/--to 只用于 wuyedesk print register")
+    if args.door_note and (register or args.answer or args.paper is not None):
+        raise UserError("--door-note 只用于回访记录（HF-）")
     if args.paper is not None:
         from wuyedesk.services import repair_printing
 
@@ -251,7 +253,13 @@ def cmd_print(args: argparse.Namespace) -> int:
     office = _open(args)
     try:
         actor = Actor.command_line()
-        if register:
+        if args.door_note:
+            from wuyedesk.services import visit_printing
+
+            visit_id = visit_printing.visit_id_of(office, actor, args.number)
+            visit_printing.print_door_note(office, actor, visit_id, args.out)
+            _say(f"已将 {args.number.strip().upper()} 的回访单保存为 {args.out}")
+        elif register:
             count = printing.print_register(office, actor, first, last, args.out)
             _say(f"已将登记表（{count} 条）保存为 {args.out}")
         elif args.answer:
@@ -318,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", help="登记表开始日期 YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", help="登记表结束日期 YYYY-MM-DD（默认同 --from）")
     p.add_argument("--answer", action="store_true", help="打印咨询（QZ-）的书面答复")
+    p.add_argument(
+        "--door-note", action="store_true", help="打印回访（HF-）住户不在家时贴在门上的回访单"
+    )
     p.add_argument(
         "--paper", help="维修单纸张：a5（默认，A5 单张）或 continuous（241×140 毫米连续纸）"
     )

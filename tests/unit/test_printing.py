@@ -189,9 +189,8 @@ def test_unknown_numbers_and_kinds_without_a_layout(
         printing.print_record(office, cli_actor, "DJ-2026-000999", tmp_path / "x.pdf")
     with pytest.raises(NotFound, match="没有单号为 hello 的记录"):
         printing.print_record(office, cli_actor, "hello", tmp_path / "x.pdf")
-    for number in ("HF-2026-000001",):
-        with pytest.raises(UserError, match="后续版本提供"):
-            printing.print_record(office, cli_actor, number, tmp_path / "x.pdf")
+    with pytest.raises(NotFound, match="没有单号为 HF-2026-000001 的记录"):
+        printing.print_record(office, cli_actor, "HF-2026-000001", tmp_path / "x.pdf")
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".print-*"))
 
 

@@ -354,7 +354,7 @@ def test_the_door_note_carries_no_name_phone_or_details(
         "office_name": "测试物业管理处",
         "unit_code": "3栋2单元1502",
         "number": view.number,
-        "matter": "投诉回访",
+        "matter": "服务回访",
         "office_phone": "0755-26001234",
         "date": date(2026, 3, 16),
     }

@@ -36,7 +36,7 @@ SECRET = "（涉及保密，仅管理处人员可见）"
 
 
 def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Path:
-    """Print one numbered record's slip (DJ- register line, QZ- help request, WX-/YC- repair)."""
+    """Print one numbered record's slip (DJ- register line, QZ- help, WX-/YC- repair, HF- visit)."""
     require(actor, "records.print")
     parsed = parse_number(number)
     if parsed is None:
@@ -48,6 +48,10 @@ def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Pa
         from wuyedesk.services.repair_printing import print_repair
 
         return print_repair(office, actor, number, out)
+    if prefix == "HF":
+        from wuyedesk.services.visit_printing import print_visit
+
+        return print_visit(office, actor, number, out)
     with office.transaction() as session:
         head = _office(session)
         if prefix == "DJ":

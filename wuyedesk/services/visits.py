@@ -231,6 +231,15 @@ def reschedule_visit(
     )
 
 
+# A door note is read by anyone passing: a complaint is not named as one.
+DOOR_MATTER = {
+    VisitKind.routine: "日常回访",
+    VisitKind.complaint: "服务回访",
+    VisitKind.repair: "维修服务回访",
+    VisitKind.facility: "公共设施回访",
+}
+
+
 def door_note_values(office: OfficeFile, actor: Actor, visit_id: int) -> dict[str, Any]:
     """Return what the door note prints: office, unit, number, the matter in general words.
 
@@ -249,7 +258,7 @@ def door_note_values(office: OfficeFile, actor: Actor, visit_id: int) -> dict[st
             "office_name": head.name,
             "unit_code": visit.unit.code,
             "number": visit.number,
-            "matter": f"{VisitKind(visit.kind).label}回访",
+            "matter": DOOR_MATTER[VisitKind(visit.kind)],
             "office_phone": head.phone or "",
             "date": noted.astimezone(OFFICE_TZ).date(),
         }
