@@ -219,6 +219,12 @@ def test_nobody_home_sets_a_new_date(desk, office, who, clock, monkeypatch):
     assert view.door_note_at == clock()
     assert "贴回访单" in desk.panel.details.text()
     assert "visit.nobody_home" in audit_actions(office)
+    shown = []
+    monkeypatch.setattr("wuyedesk.ui.visit_panel.show_pdf", lambda path, parent: shown.append(path))
+    assert desk.panel.door_note_button.isVisible()
+    out = desk.panel.print_door_note()
+    assert out is not None and shown == [out] and out.read_bytes().startswith(b"%PDF")
+    assert desk.panel.print_visit() is not None and len(shown) == 2
 
 
 def test_a_visit_without_satisfaction_is_refused_at_the_field(

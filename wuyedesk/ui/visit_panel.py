@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +18,7 @@ from wuyedesk.services.context import Actor
 from wuyedesk.services.visits import VisitView
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR
+from wuyedesk.ui.pdf_preview import show_pdf
 from wuyedesk.ui.record_table import hbox, make_button, overdue_warning, shown_time
 from wuyedesk.ui.repair_dialogs import ReasonDialog, StepDialog
 from wuyedesk.ui.visit_dialogs import (
@@ -67,8 +70,14 @@ class VisitPanel(QWidget):
             key: make_button(self.tr(text), key, lambda k=key: self.take(k))
             for key, text in BUTTONS
         }
+        self.door_note_button = make_button(
+            self.tr("打印回访单"), "door_note", self.print_door_note
+        )
+        self.record_button = make_button(self.tr("打印回访记录"), "print_visit", self.print_visit)
         row = hbox(*self.buttons.values())
         row.layout().addStretch(1)  # type: ignore[union-attr]
+        row.layout().addWidget(self.door_note_button)  # type: ignore[union-attr]
+        row.layout().addWidget(self.record_button)  # type: ignore[union-attr]
         layout = QVBoxLayout(self)
         layout.addWidget(self.details, 1)
         layout.addWidget(self.message)
@@ -103,10 +112,51 @@ class VisitPanel(QWidget):
             live.add("record")
         for key, button in self.buttons.items():
             button.setVisible(key in live)
+        # The door note is left when nobody was home (or posted again for a planned visit).
+        self.door_note_button.setVisible(
+            view is not None
+            and view.state in ("planned", "nobody_home")
+            and view.unit_code is not None
+        )
+        self.record_button.setVisible(view is not None)
         if view is None:
             self.details.setText(self.tr("请在左边选择一条回访记录"))
             return
         self.details.setText(self._html(view, chain or [view]))
+
+    def _print(self, name: str, draw: Callable[[Path], Path]) -> Path | None:
+        out = Path(tempfile.mkdtemp(prefix="wuyedesk-")) / name
+        try:
+            draw(out)
+        except UserError as exc:
+            self.message.setText(exc.message)
+            return None
+        self.preview = show_pdf(out, self.window())
+        return out
+
+    def print_door_note(self) -> Path | None:
+        """Print the note for the door (no name, phone or details) and show it to print."""
+        from wuyedesk.services import visit_printing
+
+        v = self.view
+        if v is None:
+            return None
+        return self._print(
+            f"{v.number}_回访单.pdf",
+            lambda out: visit_printing.print_door_note(self.office, self.actor, v.id, out),
+        )
+
+    def print_visit(self) -> Path | None:
+        """Print this visit as a page of the return-visit record and show it."""
+        from wuyedesk.services import visit_printing
+
+        v = self.view
+        if v is None:
+            return None
+        return self._print(
+            f"{v.number}_回访记录.pdf",
+            lambda out: visit_printing.print_visit(self.office, self.actor, v.number, out),
+        )
 
     def _html(self, v: VisitView, chain: list[VisitView]) -> str:
         rows = [
