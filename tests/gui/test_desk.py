@@ -392,7 +392,7 @@ def test_a_typed_number_opens_its_unit_or_says_it_is_not_on_file(qtbot, window, 
 
 def test_later_papers_are_disabled_placeholders(window):
     texts = [a.text() for a in window.placeholder_actions]
-    assert texts == ["日工作呈报", "月度报表"]
+    assert texts == ["月度报表"]
     assert all(not a.isEnabled() and a.toolTip() == LATER for a in window.placeholder_actions)
     assert office_info(window.office).estate_name == "阳光花园"
 

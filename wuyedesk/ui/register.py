@@ -350,7 +350,8 @@ def show_screen(window: Any, key: str, factory: Callable[..., QWidget]) -> QWidg
 
 
 def install_screens(window: Any) -> None:
-    """Wire the main window's 来访/来电登记, 求助, 维修单 and 打印登记表 to their screens."""
+    """Wire the main window's papers (register, help, repairs, visits, daily report) to screens."""
+    from wuyedesk.ui.daily_report import DailyReportWindow
     from wuyedesk.ui.help_log import HelpLogWindow
     from wuyedesk.ui.repair_desk import RepairDeskWindow
     from wuyedesk.ui.visit_desk import VisitDeskWindow
@@ -360,6 +361,7 @@ def install_screens(window: Any) -> None:
         "求助": HelpLogWindow,
         "维修单": RepairDeskWindow,
         "回访": VisitDeskWindow,
+        "日工作呈报": DailyReportWindow,
     }
     for action in list(window.placeholder_actions):
         key = action.text()
