@@ -388,6 +388,7 @@ def test_a_typed_number_opens_its_unit_or_says_it_is_not_on_file(qtbot, window, 
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert window.statusBar().currentMessage() == "单号 WX-2026-000123 对应 1栋2单元302"
     assert window.tree.current_code() == "1栋2单元302" and window.card.code == "1栋2单元302"
+    assert "维修单" in window._screens  # the slip's own screen opened too
 
 
 def test_later_papers_are_disabled_placeholders(window):

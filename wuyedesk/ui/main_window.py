@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
         self.tree.setFocus()
 
     def open_number(self, text: str) -> None:
-        """Open the record a typed or scanned number names (for now: its unit)."""
+        """Open the record a typed or scanned number names: its screen, and its unit."""
         try:
             ref = find_by_number(self.office, self.actor, text)
         except UserError as exc:
@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
             return
         self.clear_search()
+        self.open_record(ref.kind, ref.id)
         if ref.unit_code:
             self.open_unit(ref.unit_code)
             message = self.tr("单号 {number} 对应 {unit}").format(
@@ -309,6 +310,22 @@ class MainWindow(QMainWindow):
         else:
             message = self.tr("单号 {number} 不属于某一户").format(number=ref.number)
         self.statusBar().showMessage(message)
+
+    def open_record(self, kind: str, record_id: int) -> QWidget | None:
+        """Show the screen of a record kind with this record picked (if this post may see it)."""
+        from wuyedesk.ui.register import RECORD_SCREENS, show_screen
+
+        screen = RECORD_SCREENS.get(kind)
+        if screen is None:
+            return None
+        key, factory = screen()
+        try:
+            shown = show_screen(self, key, factory)
+        except UserError as exc:
+            self.statusBar().showMessage(exc.message)
+            return None
+        shown.refresh(select_id=record_id)  # type: ignore[attr-defined]
+        return shown
 
     def clear_search(self) -> None:
         """Empty the search box and close the result list."""

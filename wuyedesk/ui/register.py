@@ -383,3 +383,30 @@ def install_screens(window: Any) -> None:
                 ).print_register()
             )
             window.print_register_action = printing_action
+
+
+def _repair_screen() -> tuple[str, Callable[..., QWidget]]:
+    from wuyedesk.ui.repair_desk import RepairDeskWindow
+
+    return "维修单", RepairDeskWindow
+
+
+def _visit_screen() -> tuple[str, Callable[..., QWidget]]:
+    from wuyedesk.ui.visit_desk import VisitDeskWindow
+
+    return "回访", VisitDeskWindow
+
+
+def _help_screen() -> tuple[str, Callable[..., QWidget]]:
+    from wuyedesk.ui.help_log import HelpLogWindow
+
+    return "求助", HelpLogWindow
+
+
+# Which screen shows a record kind (`lookup.RecordRef.kind`), made on first use.
+RECORD_SCREENS: dict[str, Callable[[], tuple[str, Callable[..., QWidget]]]] = {
+    "contact": lambda: ("来访/来电登记", RegisterWindow),
+    "repair": _repair_screen,
+    "visit": _visit_screen,
+    "help": _help_screen,
+}
