@@ -239,3 +239,20 @@ def test_the_unit_can_be_picked_from_the_tree(register, qtbot, monkeypatch):
     register.form.findChild(QLineEdit, "unit").findChild(QAction, "pick_unit").trigger()
     assert register.form.findChild(QLineEdit, "unit").text() == "3栋2单元1502"
     assert register.caller.itemText(0).startswith("李娜")  # the archive's people offered
+
+
+def test_the_supervisors_desk_is_in_the_report_menu_for_managers_only(qtbot, desk):
+    office, clerk = desk
+    director = next(s for s in list_staff(office) if s.name == "王主任")
+    window = MainWindow(office, login(office, director.id, DIRECTOR_PIN))
+    qtbot.addWidget(window)
+    assert window.supervisor_desk_action.isVisible()
+    window.supervisor_desk_action.trigger()
+    board = window._screens["主管工作台"]
+    window.supervisor_desk_action.trigger()
+    assert window._screens["主管工作台"] is board and board.isVisible()
+    board.open_number.emit("DJ-2026-999999")  # unknown: said in the status bar
+    assert window.statusBar().currentMessage() == "没有单号为 DJ-2026-999999 的记录"
+    other = MainWindow(office, clerk)
+    qtbot.addWidget(other)
+    assert not other.supervisor_desk_action.isVisible()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError, ValidationError
 from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, labels
+from wuyedesk.domain.roles import MANAGERS
 from wuyedesk.services import contacts, places
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -383,6 +384,22 @@ def install_screens(window: Any) -> None:
                 ).print_register()
             )
             window.print_register_action = printing_action
+            desk_action = menu.addAction(window.tr("主管工作台"))
+            desk_action.setObjectName("supervisor_desk")
+            desk_action.setVisible(window.actor.role in MANAGERS)
+            desk_action.triggered.connect(lambda _checked=False: open_supervisor_desk(window))
+            window.supervisor_desk_action = desk_action
+
+
+def open_supervisor_desk(window: Any) -> QWidget:
+    """Show the supervisor's figures; a number clicked there opens its record."""
+    from wuyedesk.ui.supervisor_desk import SupervisorDeskWindow
+
+    fresh = "主管工作台" not in window.__dict__.get("_screens", {})
+    desk = show_screen(window, "主管工作台", SupervisorDeskWindow)
+    if fresh:
+        desk.open_number.connect(window.open_number)  # type: ignore[attr-defined]
+    return desk
 
 
 def _repair_screen() -> tuple[str, Callable[..., QWidget]]:
