@@ -126,6 +126,7 @@ def main(out: Path) -> int:
         save(window, out, "main_window")
         window.discard()
         _repair_desk(office, director, code, out)
+        _supervisor_screens(office, out)
         office.close()
     return 0
 
@@ -178,6 +179,43 @@ def _repair_desk(office, director, code: str, out: Path) -> None:
     save(quote, out, "repair_quote")
     quote.close()
     desk.close()
+
+
+def _supervisor_screens(office, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The supervisor's day on the estate: visits to make, coverage, reports, the figures."""
+    from wuyedesk.domain.roles import Role
+    from wuyedesk.services.staff import list_staff
+    from wuyedesk.ui.daily_report import DailyReportWindow
+    from wuyedesk.ui.supervisor_desk import SupervisorDeskWindow
+    from wuyedesk.ui.visit_desk import VisitDeskWindow
+
+    info = next(s for s in list_staff(office) if s.role == Role.supervisor)
+    boss = Actor(info.id, info.name, info.role)
+    visits = VisitDeskWindow(office, boss)
+    visits.resize(1320, 820)
+    if visits.table.model().rowCount():
+        visits.table.selectRow(0)
+    save(visits, out, "visit_desk")
+    visits.tabs.setCurrentIndex(1)
+    save(visits, out, "visit_plan")
+    reports = DailyReportWindow(office, boss)
+    reports.resize(1100, 760)
+    day = reports.day.date().addDays(-2)
+    while day.dayOfWeek() > 5:  # the demo's desk staff report on working days
+        day = day.addDays(-1)
+    reports.day.setDate(day)
+    table = getattr(reports, "table", None)
+    if table is not None and table.model().rowCount():
+        table.selectRow(0)
+    save(reports, out, "daily_report")
+    board = SupervisorDeskWindow(office, boss)
+    board.resize(1320, 860)
+    board.period.setCurrentIndex(1)
+    save(board, out, "supervisor_desk")
+    for window in (visits, reports, board):  # close before the office file does
+        window.close()
+        window.deleteLater()
+    QApplication.processEvents()
 
 
 def _fill_estate(office) -> None:

@@ -387,3 +387,16 @@ def test_two_thousand_households_take_well_under_a_minute(tmp_path):
     assert summary.units == 2000
     assert 800 < summary.contacts < 1200 and 600 < summary.repairs < 1000
     assert elapsed < 60, f"{elapsed:.1f} s"
+
+
+def test_daily_report_counts_read_like_the_screens(made):
+    import json
+
+    from wuyedesk.services.daily_reports import COUNTED, MADE
+
+    office, _ = made
+    known = set(MADE) | set(COUNTED.values()) | {"_open"}
+    with office.transaction() as session:
+        stored = [json.loads(r.counts_json) for r in session.scalars(select(DailyReport))]
+    assert stored and all(set(counts) <= known for counts in stored)
+    assert any(counts.get("登记来访/来电") for counts in stored)

@@ -1008,6 +1008,18 @@ def _tally(desk: Desk) -> dict[tuple[int, date, str], int]:
     return tally
 
 
+def _shown_counts(counts: dict[str, int]) -> dict[str, object]:
+    """Store a report's counts as the daily-report screen writes them (its labels, non-zero)."""
+    from wuyedesk.services.daily_reports import COUNTED, MADE
+
+    label = {kind: name for name, kind in MADE.items()}
+    label["visits"] = COUNTED["visit.record"]
+    named = {"contacts": "contact", "repairs": "repair", "help": "help"}
+    shown: dict[str, object] = {label[named.get(k, k)]: n for k, n in counts.items() if n}
+    shown["_open"] = []
+    return shown
+
+
 def daily_reports(desk: Desk) -> None:
     """Each clerk's and assistant's weekday report, filled from what they recorded."""
     rng, today = desk.rng, desk.now.date()
@@ -1031,7 +1043,7 @@ def daily_reports(desk: Desk) -> None:
                 DailyReport,
                 day=day,
                 staff_id=person.id,
-                counts_json=json.dumps(counts, sort_keys=True),
+                counts_json=json.dumps(_shown_counts(counts), ensure_ascii=False),
                 done_text=f"{done}；{chores}" if done else chores,
                 undone_text=rng.choice(names.UNDONE),
                 coordination_text=rng.choice(names.COORDINATION),
