@@ -132,7 +132,10 @@ def test_figures_click_through_periods_and_charts(qtbot, office, who) -> None:
     assert (met.count(), short.count()) == (2, 2)
     # 5栋 has one household and no visit: below the 10 % line, named with its shortfall.
     assert [line.met for line in window.coverage] == [True, False, False]
-    assert coverage.axes(Qt.Orientation.Horizontal)[0].categories() == ["3栋 0/0", "5栋 0/1"]
+    assert coverage.axes(Qt.Orientation.Horizontal)[0].categories() == [
+        "3栋 0/0",
+        "5栋 0/1（未达标）",
+    ]
     assert "应访 1 户" in coverage.title()
     assert coverage.font().family() == window.font().family()
 

@@ -299,7 +299,14 @@ class SupervisorDeskWindow(QWidget):
         font = QFont(QApplication.font())
         axis_x = QBarCategoryAxis()
         # Under each building: visited / needed, so a building with no visit still reads short.
-        axis_x.append([f"{line.building_label} {line.visited}/{line.needed}" for line in buildings])
+        short_mark = self.tr("（未达标）")
+        axis_x.append(
+            [
+                f"{line.building_label} {line.visited}/{line.needed}"
+                + ("" if line.met else short_mark)
+                for line in buildings
+            ]
+        )
         axis_x.setLabelsFont(font)
         axis_x.setTitleText(self.tr("楼栋  已访/应访 户"))
         axis_x.setTitleFont(font)
