@@ -60,7 +60,7 @@ def counts(window: DailyReportWindow) -> dict[str, str]:
     return {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
 
 
-def test_clerk_submits_supervisor_signs_and_tomorrow_shows_the_tasks(qtbot, office):
+def test_clerk_submits_supervisor_signs_and_tomorrow_shows_the_tasks(qtbot, office, monkeypatch):
     clerk, boss = actor(office, "clerk"), actor(office, "boss")
     entry = {"method": "call", "caller_name": "张先生", "kind": "enquiry", "content": "问停水时间"}
     contacts.record_contact(office, clerk, entry, now=T0 - timedelta(hours=6))
@@ -99,6 +99,14 @@ def test_clerk_submits_supervisor_signs_and_tomorrow_shows_the_tasks(qtbot, offi
     desk.grab().save(str(SHOTS / "daily_report_supervisor.png"))
     signed = desk.review()
     assert signed is not None and signed.state_label == "主管已审阅"
+    shown: list[Path] = []
+    monkeypatch.setattr(
+        "wuyedesk.ui.daily_report.show_pdf", lambda path, parent: shown.append(path)
+    )
+    printed = desk.print_report()
+    assert printed is not None and shown == [printed]
+    assert printed.read_bytes().startswith(b"%PDF")
+    assert mine.print_button.isEnabled() and mine.print_report() is not None
     assert desk.table.row_texts(1) == ["主管已审阅"]
     assert "赵主管" in desk.sheet.review.text() and not desk.review_button.isEnabled()
     assert desk.review_part.isHidden()  # signed: the 主管审阅 box shows it instead

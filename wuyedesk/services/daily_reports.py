@@ -292,6 +292,17 @@ def list_reports(office: OfficeFile, actor: Actor, day: date) -> list[ReportView
         return shown
 
 
+def get_report(office: OfficeFile, actor: Actor, report_id: int) -> ReportView:
+    """Return one report: its author or a manager (主管) may read it."""
+    with office.transaction() as session:
+        report = session.get(DailyReport, report_id)
+        if report is None:
+            raise NotFound("找不到这份日工作呈报表")
+        if report.staff_id != actor.staff_id and actor.role not in MANAGERS:
+            raise TransitionRefused("只能查看自己的日工作呈报表，主管可以查看全部")
+        return _view(session, report, actor.role, report.state == "draft")
+
+
 def assignments_for(office: OfficeFile, actor: Actor, *, now: datetime | None = None) -> str | None:
     """Return the tasks the supervisor set on this person's last reviewed report before today."""
     if actor.staff_id is None:

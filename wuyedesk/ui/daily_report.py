@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from html import escape
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
@@ -37,6 +39,7 @@ from wuyedesk.services.daily_reports import REPORTERS, ReportView
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR, ERROR_STYLE, FORM_ERROR, SHOWN_ZONE, clear_errors
 from wuyedesk.ui.binder import submit as run_form
+from wuyedesk.ui.pdf_preview import show_pdf
 from wuyedesk.ui.record_table import RecordTable, make_button, shown_time
 
 Clock = Callable[[], datetime]
@@ -266,7 +269,12 @@ class DailyReportWindow(QWidget):
         layout.addWidget(self.assignments)
         self.save_button = make_button(self.tr("保存"), "save", self.save)
         self.submit_button = make_button(self.tr("呈报"), "submit", self.submit)
-        layout.addWidget(self._top_row("我的日工作呈报表", self.save_button, self.submit_button))
+        self.print_button = make_button(self.tr("打印"), "print", self.print_report)
+        layout.addWidget(
+            self._top_row(
+                "我的日工作呈报表", self.save_button, self.submit_button, self.print_button
+            )
+        )
         self.sheet = ReportSheet(self, own=True)
         layout.addWidget(self.sheet, 1)
         layout.addWidget(self.message)
@@ -280,6 +288,7 @@ class DailyReportWindow(QWidget):
         self.sheet.show_report(view, editable=editable)
         self.save_button.setEnabled(editable)
         self.submit_button.setEnabled(editable)
+        self.print_button.setEnabled(view is not None)
 
     def _save_call(self) -> ReportView:
         assert self.view is not None
@@ -316,7 +325,9 @@ class DailyReportWindow(QWidget):
 
     # -- the supervisor -----------------------------------------------------------------------
     def _build_supervisor(self, layout: QVBoxLayout) -> None:
-        layout.addWidget(self._top_row("日工作呈报表审阅"))
+        self.print_button = make_button(self.tr("打印"), "print", self.print_report)
+        self.print_button.setEnabled(False)
+        layout.addWidget(self._top_row("日工作呈报表审阅", self.print_button))
         self.table = RecordTable(ROWS, self)
         self.table.setObjectName("reporters")
         self.table.picked.connect(self._picked)
@@ -377,6 +388,7 @@ class DailyReportWindow(QWidget):
         self.comment.setPlainText(self.view.review_comment or "" if self.view else "")
         self.tasks.setPlainText(self.view.next_day_tasks or "" if self.view else "")
         actions = {a for a, _ in self.view.actions} if self.view else set()
+        self.print_button.setEnabled(self.view is not None)
         self.review_button.setEnabled("review" in actions)
         self.send_back_button.setEnabled("reopen" in actions)
         # Only a submitted report waits for the supervisor; a signed one shows its 主管审阅 box.
@@ -441,6 +453,23 @@ class DailyReportWindow(QWidget):
         return check_id
 
     # -- both ---------------------------------------------------------------------------------
+    def print_report(self) -> Path | None:
+        """Print the shown report as one A4 page and show it to print."""
+        from wuyedesk.services import report_printing
+
+        view = self.view
+        if view is None:
+            return None
+        out = Path(tempfile.mkdtemp(prefix="wuyedesk-"))
+        out /= f"日工作呈报表_{view.day:%Y-%m-%d}_{view.staff_name}.pdf"
+        try:
+            report_printing.print_daily_report(self.office, self.actor, view.id, out)
+        except UserError as exc:
+            self._say(exc.message, error=True)
+            return None
+        self.preview = show_pdf(out, self.window())
+        return out
+
     def refresh(self, select: str | None = None) -> None:
         """Read the chosen day again: the own report, or every reporter's."""
         try:
