@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wuyedesk.domain.errors import UserError, ValidationError
+from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, labels
 from wuyedesk.domain.roles import MANAGERS
 from wuyedesk.services import contacts, places
@@ -34,7 +34,6 @@ from wuyedesk.ui.binder import (
     fill_fields,
     load_form,
     read_fields,
-    show_errors,
     submit,
 )
 from wuyedesk.ui.contact_panel import ContactPanel
@@ -46,7 +45,7 @@ from wuyedesk.ui.record_table import (
     qdatetime,
     shown_time,
 )
-from wuyedesk.ui.unit_picker import pick_unit
+from wuyedesk.ui.unit_picker import offer_residents, pick_unit
 
 Clock = Callable[[], datetime]
 COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
@@ -190,31 +189,11 @@ class RegisterWindow(QWidget):
         """Fill the caller list with the unit's residents from the archive."""
         text = self.fields["unit"].text().strip()  # type: ignore[attr-defined]
         typed = self.caller.currentText()
-        self.caller.blockSignals(True)
-        self.caller.clear()
-        self.caller.blockSignals(False)
-        self.caller.setEditText(typed)
-        if not text:
+        found = offer_residents(self.office, self.actor, self.form, self.caller, text)
+        if not text or found is None:
             return
-        try:
-            found = contacts.caller_suggestions(self.office, self.actor, text)
-        except ValidationError as exc:
-            show_errors(self.form, {"unit": exc.message})
-            return
-        except UserError as exc:
-            show_errors(self.form, {"unit": exc.message})
-            return
-        clear_errors(self.form)
-        self.caller.blockSignals(True)
-        for person in found:
-            self.caller.addItem(f"{person.name}（{person.role_label}）", person.resident_id)
-            index = self.caller.count() - 1
-            self.caller.setItemData(index, person.phone_masked, Qt.ItemDataRole.ToolTipRole)
-        self.caller.setCurrentIndex(-1)
-        self.caller.blockSignals(False)
-        self.caller.setEditText(typed)
         self.saved_label.setText(
-            self.tr("该户档案中有 {0} 人，可在「来访/来电人」中选择").format(len(found))
+            self.tr("该户档案中有 {0} 人，可在「来访/来电人」中选择").format(found)
             if found
             else self.tr("档案中没有该户住户，请直接输入来访/来电人")
         )

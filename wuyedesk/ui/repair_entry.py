@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,9 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import RepairCategory, RepairKind, ReportChannel, labels
-from wuyedesk.services import contacts, repairs
+from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import (
@@ -32,11 +30,10 @@ from wuyedesk.ui.binder import (
     fill_fields,
     load_form,
     read_fields,
-    show_errors,
     submit,
 )
 from wuyedesk.ui.record_table import qdatetime
-from wuyedesk.ui.unit_picker import pick_unit
+from wuyedesk.ui.unit_picker import offer_residents, pick_unit
 
 Clock = Callable[[], datetime]
 APPOINTMENT_LEAD_HOURS = 1  # a new appointment starts an hour after the report
@@ -165,29 +162,11 @@ class RepairEntryDialog(QDialog):
     def offer_reporters(self) -> None:
         """Fill the reporter list with the unit's residents from the archive."""
         text = self.fields["unit"].text().strip()  # type: ignore[attr-defined]
-        typed = self.reporter.currentText()
-        self.reporter.blockSignals(True)
-        self.reporter.clear()
-        self.reporter.setEditText(typed)
-        if not text:
-            self.reporter.blockSignals(False)
+        found = offer_residents(self.office, self.actor, self.form, self.reporter, text)
+        if found is None:
             return
-        try:
-            found = contacts.caller_suggestions(self.office, self.actor, text)
-        except UserError as exc:
-            self.reporter.blockSignals(False)
-            show_errors(self.form, {"unit": exc.message})
-            return
-        clear_errors(self.form)
-        for person in found:
-            self.reporter.addItem(f"{person.name}（{person.role_label}）", person.resident_id)
-            index = self.reporter.count() - 1
-            self.reporter.setItemData(index, person.phone_masked, Qt.ItemDataRole.ToolTipRole)
-        self.reporter.setCurrentIndex(-1)
-        self.reporter.setEditText(typed)
-        self.reporter.blockSignals(False)
         self.message.setText(
-            self.tr("该户档案中有 {0} 人，可在「报修人」中选择").format(len(found)) if found else ""
+            self.tr("该户档案中有 {0} 人，可在「报修人」中选择").format(found) if found else ""
         )
 
     def picked_resident(self) -> int | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from wuyedesk.domain.errors import UserError
+from wuyedesk.services import contacts
 from wuyedesk.services import office as office_service
 from wuyedesk.services.context import Actor
 from wuyedesk.services.estate import estate_tree
 from wuyedesk.store.office_file import OfficeFile
+from wuyedesk.ui.binder import clear_errors, show_errors
 from wuyedesk.ui.estate_tree import EstateTreeView
 
 
@@ -43,3 +47,33 @@ def pick_unit(office: OfficeFile, actor: Actor, parent: QWidget | None = None) -
     """Ask for a unit from the tree; return its code, or None when cancelled."""
     dialog = UnitPickerDialog(office, actor, parent)
     return dialog.code if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def offer_residents(
+    office: OfficeFile, actor: Actor, form: QWidget, combo: QComboBox, unit_text: str
+) -> int | None:
+    """Fill a caller/reporter box with a unit's residents (what was typed stays).
+
+    Return how many were found, or None when the unit was refused (said at the unit field).
+    """
+    typed = combo.currentText()
+    combo.blockSignals(True)
+    try:
+        combo.clear()
+        combo.setEditText(typed)
+        if not unit_text:
+            return 0
+        try:
+            found = contacts.caller_suggestions(office, actor, unit_text)
+        except UserError as exc:
+            show_errors(form, {"unit": exc.message})
+            return None
+        clear_errors(form)
+        for person in found:
+            combo.addItem(f"{person.name}（{person.role_label}）", person.resident_id)
+            combo.setItemData(combo.count() - 1, person.phone_masked, Qt.ItemDataRole.ToolTipRole)
+        combo.setCurrentIndex(-1)
+        combo.setEditText(typed)
+        return len(found)
+    finally:
+        combo.blockSignals(False)
