@@ -276,6 +276,40 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the supervisor's monthly workbook."""
+    from wuyedesk.services.monthly_export import export_monthly
+
+    if not args.month:
+        raise UserError("请用 --month YYYY-MM 指定月份，例如 --month 2026-03")
+    office = _open(args)
+    try:
+        result = export_monthly(
+            office,
+            Actor.command_line(),
+            args.month,
+            args.out,
+            full=args.full,
+            progress=_progress_line,
+        )
+    finally:
+        office.close()
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+    _say(
+        f"已将 {result.month} 的月度报表（{len(result.sheets)} 张表，{result.records} 行记录）"
+        f"保存为 {result.path}，用时 {result.seconds:.1f} 秒"
+    )
+    return 0
+
+
+def _progress_line(done: int, total: int, what: str) -> bool:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{what}… {done * 100 // total:3d}%   ")
+        sys.stderr.flush()
+    return True
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the program's window."""
     from wuyedesk.ui.app import run
@@ -331,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--paper", help="维修单纸张：a5（默认，A5 单张）或 continuous（241×140 毫米连续纸）"
+    )
+    p = add("export", cmd_export, "导出主管月度报表（Excel 工作簿）")
+    p.add_argument("what", choices=["monthly"])
+    p.add_argument("--month", help="月份 YYYY-MM")
+    p.add_argument("-o", "--out", type=Path, required=True, help="保存的 .xlsx 文件")
+    p.add_argument(
+        "--full", action="store_true", help="导出完整电话和证件号码（仅限主管和主任，记入审计日志）"
     )
     p = add("list", cmd_list, "列出记录（制表符分隔）")
     p.add_argument("kind", choices=listing.KINDS)

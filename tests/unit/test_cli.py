@@ -153,3 +153,25 @@ def test_print_commands(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["print", "QZ-2026-000001", "--out", str(tmp_path / "x.pdf")]) == 1
     assert "没有单号" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_export_monthly(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    _init(capsys)
+    target = tmp_path / "十月.xlsx"
+    assert main(["export", "monthly", "--month", "2026-10", "--out", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "2026-10" in out and str(target) in out
+    assert load_workbook(target).sheetnames[0] == "汇总"
+    assert main(["export", "monthly", "--month", "2026-10", "-o", str(target), "--full"]) == 0
+    capsys.readouterr()
+    for argv, message in (
+        (["export", "monthly", "-o", str(target)], "--month"),
+        (["export", "monthly", "--month", "2026/10", "-o", str(target)], "月份格式"),
+        (["export", "monthly", "--month", "2026-10", "-o", str(tmp_path / "x.csv")], ".xlsx"),
+    ):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, argv
+    assert main(["audit", "verify"]) == 0

@@ -211,10 +211,24 @@ def supervisor_desk(
     office: OfficeFile, actor: Actor, period: str = "day", *, now: datetime | None = None
 ) -> Desk:
     """Return the figures for today, this month or this half-year (managers only)."""
+    now = stamp_time(now)
+    first, last = period_bounds(period, now.astimezone(OFFICE_TZ).date())
+    return desk_between(office, actor, first, last, now=now, period=period)
+
+
+def desk_between(
+    office: OfficeFile,
+    actor: Actor,
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    period: str = "month",
+) -> Desk:
+    """Return the desk's figures for the office days first..last (managers only)."""
     if actor.role not in MANAGERS:
         raise PermissionDenied("主管工作台仅供物业部主管和管理处主任使用")
     now = stamp_time(now)
-    first, last = period_bounds(period, now.astimezone(OFFICE_TZ).date())
     start = datetime.combine(first, time(), OFFICE_TZ)
     end = datetime.combine(last + timedelta(days=1), time(), OFFICE_TZ)
     rules = get_rules(office)

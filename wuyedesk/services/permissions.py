@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "visits.view": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
     "visits.record": _OFFICE | {Role.eng_supervisor, Role.engineer, Role.security},
     "visits.plan": _OFFICE | {Role.eng_supervisor, Role.security},
+    # The monthly workbook is the supervisor's (篇1: the supervisor reports the month).
+    "reports.monthly": _MANAGERS,
 }
 
 _ACTION_LABELS = {
@@ -68,6 +70,7 @@ _ACTION_LABELS = {
     "repairs.work": "处理维修单",
     "repairs.reconcile": "每日核对维修单",
     "repairs.print": "打印维修单",
+    "reports.monthly": "导出月度报表",
     "visits.view": "查看回访记录",
     "visits.record": "登记回访",
     "visits.plan": "安排回访",

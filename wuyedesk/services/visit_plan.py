@@ -93,25 +93,38 @@ def routine_coverage(
     first, last = half_year_bounds(year, half)
     if first > stamp_time(now).astimezone(OFFICE_TZ).date():
         raise ValidationError("half", f"{year} 年{'上' if half == 1 else '下'}半年尚未开始")
-    start, end = _office_range(first, last)
     rules = get_rules(office)
     with office.transaction() as session:
-        labels = {id_: label for id_, label in session.execute(select(Building.id, Building.label))}
-        lived = select(Unit.id, Unit.building_id).join(Resident, Resident.unit_id == Unit.id)
-        lived = lived.where(
-            or_(Resident.moved_in.is_(None), Resident.moved_in <= last),
-            or_(Resident.moved_out.is_(None), Resident.moved_out >= first),
-        )
-        seen = select(Unit.id, Unit.building_id).join(ReturnVisit, ReturnVisit.unit_id == Unit.id)
-        seen = seen.where(_ROUTINE_MADE, ReturnVisit.visited_at >= start)
-        seen = seen.where(ReturnVisit.visited_at < end)
-        homes: dict[int, set[int]] = defaultdict(set)
-        visited: dict[int, set[int]] = defaultdict(set)
-        for unit_id, building_id in session.execute(lived.distinct()):
-            homes[building_id].add(unit_id)
-        for unit_id, building_id in session.execute(seen.distinct()):
-            visited[building_id].add(unit_id)
-            homes[building_id].add(unit_id)
+        return coverage_in(session, first, last, rules)
+
+
+def coverage_in(
+    session: Session, first: date, last: date, rules: Rules, *, until: datetime | None = None
+) -> list[BuildingCoverage]:
+    """Return the coverage lines for the days first..last, counting visits made before `until`.
+
+    `until` (default: the end of `last`) lets a monthly report show the half-year's coverage
+    as it stood at the end of that month.
+    """
+    start, end = _office_range(first, last)
+    if until is not None:
+        end = min(end, until)
+    labels = {id_: label for id_, label in session.execute(select(Building.id, Building.label))}
+    lived = select(Unit.id, Unit.building_id).join(Resident, Resident.unit_id == Unit.id)
+    lived = lived.where(
+        or_(Resident.moved_in.is_(None), Resident.moved_in <= last),
+        or_(Resident.moved_out.is_(None), Resident.moved_out >= first),
+    )
+    seen = select(Unit.id, Unit.building_id).join(ReturnVisit, ReturnVisit.unit_id == Unit.id)
+    seen = seen.where(_ROUTINE_MADE, ReturnVisit.visited_at >= start)
+    seen = seen.where(ReturnVisit.visited_at < end)
+    homes: dict[int, set[int]] = defaultdict(set)
+    visited: dict[int, set[int]] = defaultdict(set)
+    for unit_id, building_id in session.execute(lived.distinct()):
+        homes[building_id].add(unit_id)
+    for unit_id, building_id in session.execute(seen.distinct()):
+        visited[building_id].add(unit_id)
+        homes[building_id].add(unit_id)
     lines = [
         _line(b, f"{labels[b]}栋", len(homes[b]), len(visited[b]), rules)
         for b in sorted(labels, key=lambda b: building_sort_text(labels[b]))
