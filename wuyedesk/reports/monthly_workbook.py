@@ -482,9 +482,9 @@ class MonthlyWriter:
         ws.activate()
 
     def _table_head(self, ws: Worksheet, row: int, title: str, header: list[str]) -> int:
-        ws.write_string(row, 0, title, self.fmt.cell("text"))
-        ws.set_row(row, None, self.fmt.band[0])
         ws.write_string(row, 0, title, self.fmt.band[0])
+        for col in range(1, max(len(header), 6)):
+            ws.write_blank(row, col, None, self.fmt.band[0])
         for col, head in enumerate(header):
             ws.write_string(row + 1, col, head, self.fmt.header)
         return row + 1
