@@ -28,6 +28,7 @@ from wuyedesk.services import repairs as r
 from wuyedesk.services.contacts import record_contact
 from wuyedesk.services.context import Actor
 from wuyedesk.services.dashboard import desk_between
+from wuyedesk.services.help_requests import record_help
 from wuyedesk.services.monthly_export import (
     ExportCancelled,
     default_file_name,
@@ -274,6 +275,27 @@ def test_phones_masked_by_default_full_shows_only_consented_and_is_logged(
         ("赵主管", ["月度报表 2026-03", "遮挡"]),
         ("赵主管", ["月度报表 2026-03", "完整"]),
     ]
+
+
+def test_a_confidential_help_request_stays_out_of_a_masked_export(
+    office: OfficeFile, who: dict[str, Actor], tmp_path: Path
+) -> None:
+    data = {
+        "at": T0, "requester_name": "匿名住户", "unit": "3-2-1502", "phone": "13800138000",
+        "help_type": "enquiry", "content": "邻居家暴怎么办", "confidential": True,
+    }  # fmt: skip
+    record_help(office, who["assistant"], data, now=T0)
+    record_help(
+        office,
+        who["assistant"],
+        {**data, "confidential": False, "content": "问路", "requester_name": "王先生"},
+        now=T0,
+    )
+    masked = records(load_workbook(export(office, who, tmp_path))["求助登记"])
+    assert "邻居家暴怎么办" not in str(masked) and "匿名住户" not in str(masked)
+    assert "问路" in str(masked) and "（保密求助，内容未导出）" in str(masked)
+    full = records(load_workbook(export(office, who, tmp_path, full=True))["求助登记"])
+    assert "邻居家暴怎么办" in str(full)
 
 
 def test_only_managers_export_and_refusal_writes_nothing(
