@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-monthly clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py
+
+bench-monthly: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/monthly.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,6 +1,8 @@
 """Benchmarks as a plain script (`make bench`): median of several runs, printed as a table.
 
-No timing is asserted anywhere; the figures go into the issue notes.
+No timing is asserted anywhere; the figures go into the issue notes. The monthly workbook's
+figures (time, peak memory, against bare openpyxl write-only) are `make bench-monthly`
+(tests/bench/monthly.py): its 5,000-household demo takes a while to build.
 """
 
 from __future__ import annotations

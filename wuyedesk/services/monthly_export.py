@@ -7,6 +7,7 @@ moved in place only when complete, so a cancelled or failed export leaves nothin
 
 from __future__ import annotations
 
+import gc
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,6 +131,27 @@ def export_monthly(
     Managers only; a full export needs the right to export unmasked resident data and is
     logged like every export. `progress` is told how far it has gone and may cancel.
     """
+    # Hundreds of thousands of small objects live only for the export: the cyclic garbage
+    # collector's passes over them cost a third of the time and find nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _export(office, actor, month, path, full=full, progress=progress, now=now)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _export(
+    office: OfficeFile,
+    actor: Actor,
+    month: str,
+    path: Path | str,
+    *,
+    full: bool,
+    progress: ExportProgress | None,
+    now: datetime | None,
+) -> MonthlyResult:
     require(actor, "reports.monthly")
     if full:
         require(actor, "residents.export_full")

@@ -474,26 +474,37 @@ def residents(session: Session, month: Month, where: dict[int, Place], **_: Any)
 
     A full export shows a resident's numbers only with the resident's consent (同意对外提供).
     """
-    units = {u.id: u for u in session.scalars(select(Unit))}
-    living = session.scalars(
-        select(Resident).where(
+    units = {
+        id_: (code, area, possession)
+        for id_, code, area, possession in session.execute(
+            select(Unit.id, Unit.code, Unit.area_centi_m2, Unit.possession_date)
+        )
+    }
+    # Plain columns, not ORM objects: the archive is most of the workbook's rows.
+    living = session.execute(
+        select(
+            Resident.id, Resident.unit_id, Resident.name, Resident.role, Resident.gender,
+            Resident.phone, Resident.landline, Resident.id_type, Resident.id_number,
+            Resident.employer, Resident.moved_in, Resident.emergency_name,
+            Resident.emergency_phone, Resident.plate, Resident.habits, Resident.verified_on,
+            Resident.data_status, Resident.consent_disclose,
+        ).where(
             or_(Resident.moved_in.is_(None), Resident.moved_in <= month.last),
             or_(Resident.moved_out.is_(None), Resident.moved_out > month.last),
         )
-    ).all()
+    ).all()  # fmt: skip
     group = Grouper(where, _plain(where))
     for r in living:
-        unit = units[r.unit_id]
+        code, area, possession = units[r.unit_id]
         shown = month.full and r.consent_disclose
 
         def phone(value: str | None, shown: bool = shown) -> str:
             return _phone(value, shown)
 
-        area = unit.area_centi_m2
         values = {
-            "unit": unit.code,
+            "unit": code,
             "area": float(Decimal(area) / 100) if area is not None else None,
-            "possession_date": unit.possession_date,
+            "possession_date": possession,
             "name": r.name,
             "role": _label(ResidentRole, r.role),
             "gender": r.gender or "",
