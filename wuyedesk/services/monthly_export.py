@@ -8,6 +8,7 @@ moved in place only when complete, so a cancelled or failed export leaves nothin
 from __future__ import annotations
 
 import gc
+import threading
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,13 +134,33 @@ def export_monthly(
     """
     # Hundreds of thousands of small objects live only for the export: the cyclic garbage
     # collector's passes over them cost a third of the time and find nothing to free.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _NO_GC:
         return _export(office, actor, month, path, full=full, progress=progress, now=now)
-    finally:
-        if collecting:
-            gc.enable()
+
+
+class _PausedCollector:
+    """Pause the cyclic garbage collector while any export runs (exports may overlap)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.was_enabled = False
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.running == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.running += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self.lock:
+            self.running -= 1
+            if self.running == 0 and self.was_enabled:
+                gc.enable()
+
+
+_NO_GC = _PausedCollector()
 
 
 def _export(
@@ -159,6 +180,8 @@ def _export(
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError("月度报表请保存为 .xlsx 文件")
+    if not path.parent.is_dir():
+        raise UserError(f"文件夹 {path.parent} 不存在")
     now = stamp_time(now)
     rules = get_rules(office)
     span = _month(month, now, full, rules)
@@ -171,6 +194,7 @@ def _export(
 
     tell(0, "读取本月记录")
     this_desk = desk_between(office, actor, span.first, span.last, now=now)
+    tell(10, "读取上月数字")
     previous_last = span.first - timedelta(days=1)
     last_desk = desk_between(office, actor, previous_last.replace(day=1), previous_last, now=now)
     half = half_year_of(span.first)
@@ -243,5 +267,6 @@ def _export(
             f"月度报表 {month}；{'完整' if full else '遮挡'}；"
             + "，".join(f"{name} {count}" for name, count in writer.counts),
         )
-    tell(SCALE, "完成")
+    if progress is not None:
+        progress(SCALE, SCALE, "完成")  # saved and logged: too late to cancel, so not asked
     return MonthlyResult(path, month, writer.counts, clock.perf_counter() - started)

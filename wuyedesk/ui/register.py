@@ -330,7 +330,7 @@ def show_screen(window: Any, key: str, factory: Callable[..., QWidget]) -> QWidg
 
 
 def install_screens(window: Any) -> None:
-    """Wire the main window's papers (register, help, repairs, visits, daily report) to screens."""
+    """Wire the main window's papers (register, help, repairs, visits, reports) to screens."""
     from wuyedesk.ui.daily_report import DailyReportWindow
     from wuyedesk.ui.help_log import HelpLogWindow
     from wuyedesk.ui.repair_desk import RepairDeskWindow
@@ -345,6 +345,10 @@ def install_screens(window: Any) -> None:
     }
     for action in list(window.placeholder_actions):
         key = action.text()
+        if key == "月度报表":
+            window.placeholder_actions.remove(action)
+            _wire_monthly_export(window, action)
+            continue
         factory = factories.get(key)
         if factory is None:
             continue
@@ -368,6 +372,22 @@ def install_screens(window: Any) -> None:
             desk_action.setVisible(window.actor.role in MANAGERS)
             desk_action.triggered.connect(lambda _checked=False: open_supervisor_desk(window))
             window.supervisor_desk_action = desk_action
+
+
+def _wire_monthly_export(window: Any, action: Any) -> None:
+    """报表 → 月度报表 opens the month export; only managers see it."""
+
+    def open_export() -> None:
+        from wuyedesk.ui.monthly_export import open_monthly_export  # loads the writer on use
+
+        open_monthly_export(window)
+
+    action.setObjectName("monthly_export")
+    action.setEnabled(True)
+    action.setToolTip("")
+    action.setVisible(window.actor.role in MANAGERS)
+    action.triggered.connect(lambda _checked=False: open_export())
+    window.monthly_export_action = action
 
 
 def open_supervisor_desk(window: Any) -> QWidget:
