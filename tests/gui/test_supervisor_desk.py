@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCharts import QChartView, QPieSeries, QStackedBarSeries
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import func, select, text
 
 from tests.conftest import build_template, open_copy
 from tests.unit.test_repairs import PNG, at, opened, paid_until_stamped
@@ -18,9 +19,9 @@ from wuyedesk.services import repairs as r
 from wuyedesk.services.context import Actor
 from wuyedesk.services.residents import add_resident
 from wuyedesk.services.staff import add_staff_in
-from wuyedesk.store.models import Staff
+from wuyedesk.store.models import AuditEntry, Staff
 from wuyedesk.store.office_file import OfficeFile
-from wuyedesk.ui.binder import SHOWN_ZONE
+from wuyedesk.ui.binder import ERROR_COLOR, SHOWN_ZONE
 from wuyedesk.ui.supervisor_desk import SupervisorDeskWindow
 
 STAFF = {
@@ -155,3 +156,41 @@ def test_the_director_sees_it_too(qtbot, office) -> None:
     )
     qtbot.addWidget(window)
     assert not window.refusal.isVisible() and "arrival_5min" in window.cards
+
+
+def test_the_audit_chain_line_turns_red_when_a_line_was_edited(qtbot, office, who) -> None:
+    late_arrival(office, who)
+    clock = {"now": at(200)}
+    window = SupervisorDeskWindow(office, who["supervisor"], clock=lambda: clock["now"])
+    qtbot.addWidget(window)
+    window.show()
+    with office.transaction() as session:
+        lines = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+        arrival = session.scalar(select(AuditEntry.id).where(AuditEntry.action == "repair.arrive"))
+    label = window.audit_label
+    assert label.isVisible() and not label.property("breach")
+    assert label.text() == f"审计日志：完整（共 {lines:,} 条，最近核验 2026-03-16 12:20）"
+    assert ERROR_COLOR not in label.styleSheet()
+    assert "wuyedesk audit verify" in label.toolTip()
+
+    # Someone with the key drops the guard and rewrites the engineer's arrival time.
+    with office.transaction() as session:
+        session.execute(text("DROP TRIGGER audit_log_no_update"))
+        session.execute(text(f"UPDATE audit_log SET detail = '准时到场' WHERE id = {arrival}"))
+    clock["now"] = at(260)
+    window.period.setCurrentIndex(window.period.findText("本月"))  # figures only: no new check
+    assert not label.property("breach") and "12:20" in label.text()
+    qtbot.mouseClick(window.findChild(QPushButton, "reload"), Qt.MouseButton.LeftButton)
+    assert label.property("breach") and label.isVisible()
+    assert (
+        label.text() == f"审计日志被改动：第 {arrival} 行内容已被改动（最近核验 2026-03-16 13:20）"
+    )
+    assert ERROR_COLOR in label.styleSheet() and "bold" in label.styleSheet()
+    assert value(window, "repairs") == "1"  # the figures are still shown beside the alarm
+
+
+def test_other_roles_see_no_audit_line(qtbot, office, who) -> None:
+    window = SupervisorDeskWindow(office, who["clerk"], clock=lambda: at(60))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.audit_label.isVisible() and window.audit is None

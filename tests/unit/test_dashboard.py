@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select, text
 
 from tests.unit.test_repairs import PNG, T0, at, opened, paid_until_stamped
 from wuyedesk.domain.errors import PermissionDenied, ValidationError
@@ -12,7 +13,13 @@ from wuyedesk.services import repairs as r
 from wuyedesk.services import visits
 from wuyedesk.services.contacts import record_contact
 from wuyedesk.services.context import Actor
-from wuyedesk.services.dashboard import period_bounds, supervisor_desk
+from wuyedesk.services.dashboard import (
+    audit_chain,
+    desk_between,
+    period_bounds,
+    supervisor_desk,
+)
+from wuyedesk.store.models import AuditEntry
 from wuyedesk.store.office_file import OfficeFile
 
 
@@ -112,3 +119,68 @@ def test_periods_follow_the_office_calendar() -> None:
 def test_only_managers_see_the_desk(staffed_estate: OfficeFile, who: dict[str, Actor]) -> None:
     with pytest.raises(PermissionDenied):
         supervisor_desk(staffed_estate, who["clerk"], now=T0 + timedelta(hours=1))
+
+
+def _tamper(office: OfficeFile, sql: str) -> None:
+    # Someone with the key drops the guard triggers to rewrite history (as in
+    # test_audit_numbering): only the hash chain can tell.
+    with office.transaction() as session:
+        session.execute(text("DROP TRIGGER audit_log_no_update"))
+        session.execute(text("DROP TRIGGER audit_log_no_delete"))
+        session.execute(text(sql))
+
+
+def _audit_ids(office: OfficeFile, action: str) -> list[int]:
+    with office.transaction() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry.id).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
+
+
+def test_the_desk_reports_the_audit_chain_intact_then_an_edited_line(
+    staffed_estate: OfficeFile, who: dict[str, Actor]
+) -> None:
+    number = _complaint(staffed_estate, who, at(0))
+    desk = supervisor_desk(staffed_estate, who["supervisor"], "day", now=at(60))
+    with staffed_estate.transaction() as session:
+        lines = session.scalar(select(func.count()).select_from(AuditEntry))
+    chain = desk.audit
+    assert chain is not None and chain.ok and chain.reason is None
+    assert chain.lines == lines and chain.checked_at == at(60) and chain.seconds >= 0
+    assert _by_key(desk)["complaints"].numbers == [number]
+
+    # The complaint's audit line is rewritten behind the program's back.
+    (line,) = _audit_ids(staffed_estate, "contact.record")
+    _tamper(staffed_estate, f"UPDATE audit_log SET detail = '咨询 -' WHERE id = {line}")
+    desk = supervisor_desk(staffed_estate, Actor.command_line(), "month", now=at(120))
+    chain = desk.audit
+    assert chain is not None and not chain.ok
+    assert chain.broken_id == line and chain.reason == f"第 {line} 行内容已被改动"
+    assert chain.checked_at == at(120)
+    assert _by_key(desk)["complaints"].numbers == [number]  # the figures are still there
+
+
+def test_the_desk_reports_a_deleted_audit_line(
+    staffed_estate: OfficeFile, who: dict[str, Actor]
+) -> None:
+    _complaint(staffed_estate, who, at(0))
+    (line,) = _audit_ids(staffed_estate, "contact.record")
+    first_staff = _audit_ids(staffed_estate, "staff.add")[1]
+    _tamper(staffed_estate, f"DELETE FROM audit_log WHERE id = {first_staff}")
+    chain = audit_chain(staffed_estate, who["supervisor"], now=at(5))
+    assert not chain.ok and chain.reason == f"第 {first_staff} 行缺失（已被删除）"
+    assert chain.broken_id == first_staff + 1 and chain.lines == first_staff
+    assert line > first_staff
+
+
+def test_the_audit_chain_is_checked_only_when_asked(
+    staffed_estate: OfficeFile, who: dict[str, Actor]
+) -> None:
+    desk = supervisor_desk(staffed_estate, who["supervisor"], now=at(5), check_audit=False)
+    assert desk.audit is None
+    monthly = desk_between(staffed_estate, who["supervisor"], date(2026, 3, 1), date(2026, 3, 31))
+    assert monthly.audit is None  # the monthly workbook does not pay for the check
+    with pytest.raises(PermissionDenied):
+        audit_chain(staffed_estate, who["clerk"])

