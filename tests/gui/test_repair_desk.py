@@ -512,3 +512,52 @@ def test_the_engineering_supervisor_opens_the_days_check_from_the_desk(qtbot, of
     clerk = RepairDeskWindow(office, who["clerk"], clock=clock)
     qtbot.addWidget(clerk)
     assert clerk.reconcile_button.isHidden()
+
+
+# -- the full phone ------------------------------------------------------------------------------
+def test_the_engineer_shows_the_full_phone_of_his_own_slip_only(qtbot, office, who, clock):
+    with office.transaction() as session:
+        other = add_staff_in(session, Actor.command_line(), "马工", "engineer", PIN)
+        ma = Actor(other.id, other.name, Role.engineer)
+    mine = dispatched(office, who, "engineer")  # received by 李工 and sent to him
+    v = repairs.open_repair(office, who["clerk"], slip(phone="13912345678"), now=at(4))
+    v = repairs.receive_repair(
+        office, who["boss"], v.id, version=v.version, signature_png=PNG, now=at(5)
+    )
+    theirs = repairs.dispatch_repair(
+        office, who["boss"], v.id, ma.staff_id, version=v.version, now=at(6)
+    )
+    clock.advance(10)
+
+    window = RepairDeskWindow(office, who["engineer"], clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.view_filter.setCurrentIndex(window.view_filter.findData("open"))
+    panel = window.panel
+    button = panel.findChild(QPushButton, "reveal_phone")
+    assert button is panel.reveal_button and button.text() == "显示完整电话"
+
+    assert window.table.select_id(theirs.id)
+    assert panel.phone_label.text() == "联系电话：139****5678"
+    assert button.isVisible() and not button.isEnabled()
+    assert "派给您或由您接单" in button.toolTip()
+
+    assert window.table.select_id(mine.id)
+    assert panel.phone_label.text() == "联系电话：138****8000" and button.isEnabled()
+    button.click()
+    assert panel.phone_label.text() == "联系电话：13800138000"
+    assert "13800138000" in panel.sheet.labels["report"].text()
+    assert panel.view.phone == "138****8000"  # the slip on file stays masked
+    assert ("李工", "repair.reveal", "") in audit(office)
+
+    assert window.table.select_id(theirs.id)  # another slip: the number is not kept
+    assert window.table.select_id(mine.id)
+    assert panel.phone_label.text() == "联系电话：138****8000"
+    assert "13800138000" not in panel.sheet.labels["report"].text() and button.isEnabled()
+
+    finance = RepairDeskWindow(office, who["finance"], clock=clock)
+    qtbot.addWidget(finance)
+    finance.view_filter.setCurrentIndex(finance.view_filter.findData("open"))
+    assert finance.table.select_id(mine.id)
+    assert not finance.panel.reveal_button.isEnabled()
+    assert "岗位不能" in finance.panel.reveal_button.toolTip()

@@ -661,3 +661,102 @@ def test_lists_by_state_engineer_building_and_own_queue(
     }
     with pytest.raises(PermissionDenied):
         r.list_repairs(staffed_estate, who["guard"], now=at(20))
+
+
+# --- the full phone (显示完整电话) ----------------------------------------------------------------
+
+
+def _everyone(office: OfficeFile, who: dict[str, Actor]) -> dict[str, Actor]:
+    """The repair staff plus the director, a service-desk member and a second engineer."""
+    from wuyedesk.domain.roles import Role
+    from wuyedesk.services.staff import add_staff_in
+    from wuyedesk.store.models import Staff
+
+    with office.transaction() as session:
+        desk = add_staff_in(session, Actor.command_line(), "周客服", "service_desk", "2468")
+        other = add_staff_in(session, Actor.command_line(), "马工", "engineer", "2468")
+        director = session.scalars(select(Staff).where(Staff.role == "director")).one()
+        extra = {
+            "director": Actor(director.id, director.name, Role.director),
+            "desk": Actor(desk.id, desk.name, Role.service_desk),
+            "engineer2": Actor(other.id, other.name, Role.engineer),
+        }
+    return {**who, **extra}
+
+
+def _slip_of(
+    office: OfficeFile, everyone: dict[str, Actor], receiver: str, engineer: str
+) -> r.RepairView:
+    """A free slip received by one member of engineering and dispatched to another."""
+    v = opened(office, everyone)
+    v = r.receive_repair(
+        office, everyone[receiver], v.id, version=v.version, signature_png=PNG, now=at(2)
+    )
+    to = everyone[engineer].staff_id or 0
+    return r.dispatch_repair(office, everyone["boss"], v.id, to, version=v.version, now=at(3))
+
+
+def _reveals(office: OfficeFile, actor: Actor) -> list[str]:
+    with office.transaction() as session:
+        rows = session.execute(
+            select(AuditEntry.actor, AuditEntry.target).where(AuditEntry.action == "repair.reveal")
+        )
+        return [f"{name} {target}" for name, target in rows if name == actor.name]
+
+
+# Who sees the full phone on 李工's own slip and on 马工's slip (received by 黄主管).
+REVEAL = {
+    "clerk": (True, True),
+    "supervisor": (True, True),
+    "director": (True, True),
+    "boss": (True, True),
+    "engineer": (True, False),
+    "assistant": (False, False),
+    "desk": (False, False),
+    "finance": (False, False),
+    "store": (False, False),
+    "guard": (False, False),
+}
+
+
+@pytest.mark.parametrize(("key", "own", "other"), [(k, *v) for k, v in REVEAL.items()])
+def test_the_full_phone_is_shown_only_to_those_who_may_and_audited(
+    staffed_estate: OfficeFile, who: dict[str, Actor], key: str, own: bool, other: bool
+) -> None:
+    from wuyedesk.services import repair_views as rv
+
+    everyone = _everyone(staffed_estate, who)
+    actor = everyone[key]
+    mine = _slip_of(staffed_estate, everyone, "engineer", "engineer")
+    theirs = _slip_of(staffed_estate, everyone, "boss", "engineer2")
+    for slip_view, expected in ((mine, own), (theirs, other)):
+        assert rv.may_reveal_phone(actor, slip_view) is expected
+        if expected:
+            assert rv.reveal_repair_phone(staffed_estate, actor, slip_view.id) == "13800138000"
+            assert f"{actor.name} repair:{slip_view.number}" in _reveals(staffed_estate, actor)
+        else:
+            with pytest.raises(PermissionDenied) as refused:
+                rv.reveal_repair_phone(staffed_estate, actor, slip_view.id)
+            assert refused.value.message.startswith(("您的岗位", "只能查看"))
+            assert f"{actor.name} repair:{slip_view.number}" not in _reveals(staffed_estate, actor)
+    # Revealing shows the number once; the slip and the lists stay masked.
+    if key != "guard":
+        assert r.get_repair(staffed_estate, actor, mine.id).phone == "138****8000"
+
+
+def test_an_engineer_sees_the_phone_of_the_slips_he_received_or_was_sent_only(
+    staffed_estate: OfficeFile, who: dict[str, Actor]
+) -> None:
+    from wuyedesk.services import repair_views as rv
+
+    everyone = _everyone(staffed_estate, who)
+    li, ma = everyone["engineer"], everyone["engineer2"]
+    handed_over = _slip_of(staffed_estate, everyone, "engineer", "engineer2")
+    assert rv.reveal_repair_phone(staffed_estate, li, handed_over.id) == "13800138000"
+    assert rv.reveal_repair_phone(staffed_estate, ma, handed_over.id) == "13800138000"
+    waiting = opened(staffed_estate, everyone)  # nobody's yet
+    with pytest.raises(PermissionDenied, match="只能查看派给您或由您接单的维修单上的完整电话"):
+        rv.reveal_repair_phone(staffed_estate, li, waiting.id)
+    with pytest.raises(PermissionDenied, match="财务"):
+        rv.reveal_repair_phone(staffed_estate, everyone["finance"], waiting.id)
+    assert _reveals(staffed_estate, li) == [f"李工 repair:{handed_over.number}"]

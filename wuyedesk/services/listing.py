@@ -143,6 +143,15 @@ _SPECS: dict[str, tuple[Any, Any, list[str], _Row]] = {
 }
 
 
+_VIEW = {
+    "residents": "residents.view",
+    "contacts": "contacts.view",
+    "repairs": "repairs.view",
+    "visits": "visits.view",
+    "help": "help.view",
+}
+
+
 def list_records(
     office: OfficeFile,
     actor: Actor,
@@ -155,6 +164,7 @@ def list_records(
     require(actor, "records.list")
     if kind not in KINDS:
         raise UserError(f"未知的记录类型「{kind}」，可选：{', '.join(KINDS)}")
+    require(actor, _VIEW[kind])  # a list shows no more than the paper's own screen
     if kind == "residents":
         if month:
             raise UserError("住户列表不按月份筛选，请去掉 --month")

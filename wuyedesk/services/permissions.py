@@ -35,6 +35,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "repairs.open": frozenset({Role.assistant, Role.clerk, Role.service_desk, Role.supervisor}),
     "repairs.work": _ALL - {Role.security},
     "repairs.reconcile": frozenset({Role.eng_supervisor, Role.storekeeper}) | _MANAGERS,
+    # A slip's full phone: those who may reveal a resident's, and engineering's head. An
+    # engineer sees it only on his own slips (services/repair_views.may_reveal_phone).
+    "repairs.reveal": frozenset({Role.clerk, Role.supervisor, Role.director, Role.eng_supervisor}),
     # Each department prints its own copy of a slip (工程部联, 财务联).
     "repairs.print": _ALL - {Role.security},
     # Return visits: who visits which kind is the service's rule (篇4 §4(1)–(4)); engineers
@@ -69,6 +72,7 @@ _ACTION_LABELS = {
     "repairs.open": "开维修单",
     "repairs.work": "处理维修单",
     "repairs.reconcile": "每日核对维修单",
+    "repairs.reveal": "查看维修单上的完整电话",
     "repairs.print": "打印维修单",
     "reports.monthly": "导出月度报表",
     "visits.view": "查看回访记录",

@@ -8,16 +8,16 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from wuyedesk.domain.errors import TransitionRefused, UserError
+from wuyedesk.domain.errors import PermissionDenied, TransitionRefused, UserError
 from wuyedesk.domain.kinds import RepairCategory, RepairKind, ReportChannel, Satisfaction
 from wuyedesk.domain.roles import MANAGERS, Role
 from wuyedesk.domain.sla import OFFICE_TZ, Rules, arrival_due, is_overdue, relay_due
 from wuyedesk.domain.validators import mask_phone
 from wuyedesk.domain.workflows import REPAIR_FREE, REPAIR_PAID, Workflow
 from wuyedesk.services.context import Actor
-from wuyedesk.services.entries import day_bounds, staff_names, stamp_time
+from wuyedesk.services.entries import day_bounds, staff_names, stamp_time, write_audit
 from wuyedesk.services.overdue import shown_time
-from wuyedesk.services.permissions import require
+from wuyedesk.services.permissions import allowed, require
 from wuyedesk.services.records import load_for_edit
 from wuyedesk.services.settings import get_rules
 from wuyedesk.store.models import RepairOrder, Signature, Unit
@@ -105,6 +105,7 @@ class RepairView:
     appointment_at: datetime | None
     opened_by: str
     received_by: str
+    received_by_id: int | None
     received_at: datetime | None
     engineer_id: int | None
     engineer: str
@@ -305,6 +306,7 @@ def view_repair(
         appointment_at=order.appointment_at,
         opened_by=names.get(order.opened_by_id, ""),
         received_by=names.get(order.received_by_id or 0, ""),
+        received_by_id=order.received_by_id,
         received_at=order.received_at,
         engineer_id=order.engineer_id,
         engineer=names.get(order.engineer_id or 0, ""),
@@ -355,6 +357,34 @@ def get_repair(
     with office.transaction() as session:
         order = load_for_edit(session, RepairOrder, order_id, None, "维修单")
         return view_repair(session, order, rules, stamp_time(now))
+
+
+OTHERS_SLIP = "只能查看派给您或由您接单的维修单上的完整电话"
+
+
+def may_reveal_phone(actor: Actor, slip: RepairView | RepairOrder) -> bool:
+    """Tell whether the actor may see this slip's full phone.
+
+    The roles of "repairs.reveal" may on every slip; an engineer only on his own: the
+    slip dispatched to him or received by him.
+    """
+    if allowed(actor, "repairs.reveal"):
+        return True
+    own = actor.staff_id is not None and actor.staff_id in (slip.engineer_id, slip.received_by_id)
+    return actor.role == Role.engineer and own
+
+
+def reveal_repair_phone(office: OfficeFile, actor: Actor, repair_id: int) -> str:
+    """Return a slip's full phone: a deliberate act, written to the audit log."""
+    require(actor, "repairs.view")
+    if actor.role != Role.engineer:
+        require(actor, "repairs.reveal")
+    with office.transaction() as session:
+        order = load_for_edit(session, RepairOrder, repair_id, None, "维修单")
+        if not may_reveal_phone(actor, order):
+            raise PermissionDenied(OTHERS_SLIP)
+        write_audit(session, actor, "repair.reveal", f"repair:{order.number}")
+        return order.phone
 
 
 # The list's views (选择"状态"下拉框): a state name, or one of these.

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from wuyedesk.services.context import Actor
-from wuyedesk.services.permissions import require
+from wuyedesk.services.permissions import allowed, require
 from wuyedesk.services.places import find_unit
 from wuyedesk.services.residents import ResidentView, _view
 from wuyedesk.store.models import Contact, RepairOrder, Resident, ReturnVisit
@@ -58,28 +58,41 @@ def unit_card(office: OfficeFile, actor: Actor, unit_code: str) -> UnitCard:
         order = {"owner": 0, "family": 1, "tenant": 2}
         people.sort(key=lambda p: order.get(p.role, 3))
         history = [_view(r, unit.code, reveal=False) for r in residents if r.moved_out]
-        contacts = [
-            RecordLine(c.number, c.at, c.kind, c.state, c.content[:40])
-            for c in session.scalars(
-                select(Contact).where(Contact.unit_id == unit.id).order_by(Contact.at.desc())
-            )
-        ]
-        repairs = [
-            RecordLine(r.number, r.reported_at, r.kind, r.state, r.content[:40])
-            for r in session.scalars(
-                select(RepairOrder)
-                .where(RepairOrder.unit_id == unit.id)
-                .order_by(RepairOrder.reported_at.desc())
-            )
-        ]
-        visits = [
-            RecordLine(v.number, v.visited_at or v.due_at, v.kind, v.state, v.opinions or "")
-            for v in session.scalars(
-                select(ReturnVisit)
-                .where(ReturnVisit.unit_id == unit.id)
-                .order_by(ReturnVisit.due_at.desc())
-            )
-        ]
+        contacts = (
+            [
+                RecordLine(c.number, c.at, c.kind, c.state, c.content[:40])
+                for c in session.scalars(
+                    select(Contact).where(Contact.unit_id == unit.id).order_by(Contact.at.desc())
+                )
+            ]
+            if allowed(actor, "contacts.view")
+            else []
+        )
+        # Each history shows only to those who may see that paper (security has no slips).
+        repairs = (
+            [
+                RecordLine(r.number, r.reported_at, r.kind, r.state, r.content[:40])
+                for r in session.scalars(
+                    select(RepairOrder)
+                    .where(RepairOrder.unit_id == unit.id)
+                    .order_by(RepairOrder.reported_at.desc())
+                )
+            ]
+            if allowed(actor, "repairs.view")
+            else []
+        )
+        visits = (
+            [
+                RecordLine(v.number, v.visited_at or v.due_at, v.kind, v.state, v.opinions or "")
+                for v in session.scalars(
+                    select(ReturnVisit)
+                    .where(ReturnVisit.unit_id == unit.id)
+                    .order_by(ReturnVisit.due_at.desc())
+                )
+            ]
+            if allowed(actor, "visits.view")
+            else []
+        )
         area = unit.area_centi_m2
         return UnitCard(
             id=unit.id,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
-from wuyedesk.domain.roles import ROLE_LABELS
+from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
-from wuyedesk.services.repair_views import RepairView, StepOffer
+from wuyedesk.services.repair_views import (
+    RepairView,
+    StepOffer,
+    may_reveal_phone,
+    reveal_repair_phone,
+)
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR
-from wuyedesk.ui.pdf_preview import show_pdf
+from wuyedesk.ui.pdf_preview import preview_path, show_pdf
 from wuyedesk.ui.record_table import hbox, make_button, run_step
 from wuyedesk.ui.repair_sheet import RepairSheet
 from wuyedesk.ui.repair_steps import StepRunner
@@ -63,6 +68,12 @@ class RepairPanel(QGroupBox):
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setWordWrap(True)
         self.sheet = RepairSheet()
+        # The slip's phone is masked; the full number is shown on demand, for this slip only.
+        self.phone_label = QLabel()
+        self.phone_label.setObjectName("phone_label")
+        self.reveal_button = make_button(self.tr("显示完整电话"), "reveal_phone", self.reveal_phone)
+        self.phone_row = hbox(self.phone_label, self.reveal_button)
+        self.phone_row.layout().addStretch(1)  # type: ignore[union-attr]
         self.scroll = QScrollArea()
         self.scroll.setObjectName("sheet_scroll")
         self.scroll.setWidgetResizable(True)
@@ -92,6 +103,7 @@ class RepairPanel(QGroupBox):
         self.print_row.layout().addStretch(1)  # type: ignore[union-attr]
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
+        layout.addWidget(self.phone_row)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.steps_box)
@@ -121,12 +133,13 @@ class RepairPanel(QGroupBox):
         self.view = view
         self.message.clear()
         self.placeholder.setVisible(view is None)
-        for part in (self.scroll, self.steps_box, self.print_row):
+        for part in (self.phone_row, self.scroll, self.steps_box, self.print_row):
             part.setVisible(view is not None)
         self._clear_steps()
         if view is None:
             return
         self.sheet.show_view(view)
+        self._show_phone(view)
         forward = [s for s in view.steps if s.action not in CLOSING_STEPS]
         closing = [s for s in view.steps if s.action in CLOSING_STEPS]
         for index, offer in enumerate(forward):
@@ -177,6 +190,35 @@ class RepairPanel(QGroupBox):
         names = "、".join(ROLE_LABELS[r] for r in sorted(offer.roles))
         return self.tr("由{0}本人输入 PIN 签名").format(names)
 
+    # -- the phone ----------------------------------------------------------------------------
+    def _show_phone(self, view: RepairView) -> None:
+        """Show the masked phone; offer the full number to those who may see it on this slip."""
+        self.phone_label.setText(self.tr("联系电话：{0}").format(view.phone))
+        may = may_reveal_phone(self.actor, view)
+        if may:
+            tip = self.tr("显示此单的完整联系电话（会记入审计日志）")
+        elif self.actor.role == Role.engineer:
+            tip = self.tr("只有派给您或由您接单的维修单，才能查看完整电话")
+        else:
+            tip = self.tr("您的岗位不能查看维修单上的完整电话")
+        self.reveal_button.setEnabled(may)
+        self.reveal_button.setToolTip(tip)
+
+    def reveal_phone(self) -> str | None:
+        """Show the shown slip's full phone until another slip is chosen; the service audits it."""
+        view = self.view
+        if view is None:
+            return None
+        try:
+            phone = reveal_repair_phone(self.office, self.actor, view.id)
+        except UserError as exc:
+            self.message.setText(exc.message)
+            return None
+        self.phone_label.setText(self.tr("联系电话：{0}").format(phone))
+        self.sheet.show_view(replace(view, phone=phone))  # self.view keeps the masked number
+        self.reveal_button.setEnabled(False)
+        return phone
+
     # -- steps --------------------------------------------------------------------------------
     def take_step(self, offer: StepOffer) -> Any:
         """Run one step; a refusal stays in red on the panel and changes nothing."""
@@ -194,7 +236,7 @@ class RepairPanel(QGroupBox):
             return None
         number = self.view.number
         name = f"{number}_{PAPER_NAMES.get(paper, paper)}.pdf"
-        out = Path(tempfile.mkdtemp(prefix="wuyedesk-")) / name
+        out = preview_path(name)
         try:
             repair_printing.print_repair(self.office, self.actor, number, out, paper=paper)
         except UserError as exc:
