@@ -124,7 +124,9 @@ def _progress(done: int, total: int, what: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check integrity, schema version and the audit chain."""
+    """Check integrity, schema version and the audit chain (of the office file or a backup)."""
+    if args.backup is not None:
+        return _check_backup(args)
     office = _open(args)
     try:
         report = office_service.check(office)
@@ -140,8 +142,47 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_backup(args: argparse.Namespace) -> int:
+    """Check a backup file with this office's key before it is restored."""
+    office = _open(args)
+    try:
+        report = office_service.check_backup_file(office, args.backup)
+    finally:
+        office.close()
+    _say(f"备份文件：{args.backup}")
+    _say(f"完整性检查：{report.integrity}")
+    if report.integrity == "ok":
+        _say("办公室：" + ("与本办公文件相同" if report.same_office else "不是本办公室"))
+    if report.schema_revision is not None:
+        _say(f"结构版本：{report.schema_revision}（本程序最新 {_schema_head()}）")
+    if report.audit_lines or report.audit_problem:
+        _say(f"审计日志：{report.audit_lines} 行，{report.audit_problem or '链条完整'}")
+    if not report.ok:
+        raise UserError("此备份不能用于恢复：" + "；".join(report.problems))
+    _say("备份检查通过，可以用 wuyedesk restore 恢复")
+    return 0
+
+
+def _schema_head() -> str:
+    """Return the newest schema revision this program knows."""
+    from wuyedesk.store import schema
+
+    return schema.head_revision()
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Write a verified encrypted backup."""
+    """Write a verified encrypted backup, or today's automatic one with --daily.
+
+    The command line makes no automatic backup on its own: most commands only
+    read. A scheduled task (or the office's IT person) runs `wuyedesk backup
+    --daily`; the program's window makes it on the first start of each day.
+    """
+    if args.daily:
+        return _daily_backup(args)
+    if args.folder is not None:
+        raise UserError("--folder 只与 --daily 一起使用")
+    if args.file is None:
+        raise UserError("请给出备份文件，例如 wuyedesk backup D:\\备份\\office.wuye，或用 --daily")
     office = _open(args)
     try:
         office_service.backup(office, Actor.command_line(), args.file)
@@ -151,10 +192,29 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _daily_backup(args: argparse.Namespace) -> int:
+    if args.file is not None:
+        raise UserError("--daily 不需要备份文件名；要换文件夹请用 --folder")
+    office = _open(args)
+    try:
+        made = office_service.daily_backup(office, folder=args.folder)
+    finally:
+        office.close()
+    if made is None:
+        _say("今天已经自动备份过，无需再备份")
+    else:
+        _say(f"已完成今天的自动备份：{made}（加密，已通过完整性检查）")
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the office file with a checked backup of the same office."""
     office = _open(args)
-    reopened, kept = office_service.restore(office, Actor.command_line(), args.file)
+    try:
+        reopened, kept = office_service.restore(office, Actor.command_line(), args.file)
+    except BaseException:
+        office.close()  # refused (or failed): the office file stays as it was
+        raise
     reopened.close()
     _say(f"已从 {args.file} 恢复；恢复前的办公文件保存为 {kept.name}")
     return 0
@@ -340,9 +400,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "生成演示小区和一年的记录")
     p.add_argument("--households", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
-    add("check", cmd_check, "完整性检查、结构版本、审计链")
+    p = add("check", cmd_check, "完整性检查、结构版本、审计链")
+    p.add_argument(
+        "--backup", type=Path, metavar="FILE", help="改为检查一个备份文件（恢复之前先检查）"
+    )
     p = add("backup", cmd_backup, "加密备份")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="?", help="备份文件")
+    p.add_argument(
+        "--daily",
+        action="store_true",
+        help="每日自动备份：今天还没有备份时备份到办公文件旁的 .backups 文件夹，并清理旧备份",
+    )
+    p.add_argument("--folder", type=Path, help="每日备份的文件夹（默认办公文件旁的 .backups）")
     p = add("restore", cmd_restore, "从备份恢复")
     p.add_argument("file", type=Path)
     p = add("passphrase", cmd_passphrase, "更改办公室密码")

@@ -175,3 +175,150 @@ def test_export_monthly(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err, argv
     assert main(["audit", "verify"]) == 0
+
+
+# Part 7 — trust: a backup is checked before it is restored; the daily backup.
+
+
+def _damaged_copies(good: Path) -> dict[str, Path]:
+    """Write a backup with bytes flipped in the middle and one cut short, each with its keys."""
+    import shutil
+
+    raw = good.read_bytes()
+    middle = len(raw) // 2
+    flipped = raw[:middle] + bytes(b ^ 0xFF for b in raw[middle : middle + 64])
+    flipped += raw[middle + 64 :]
+    copies = {"flipped": flipped, "truncated": raw[: middle + 1000]}
+    paths = {}
+    for name, data in copies.items():
+        path = good.with_name(f"{name}.wuye")
+        path.write_bytes(data)
+        shutil.copyfile(keys.key_path(good), keys.key_path(path))
+        paths[name] = path
+    return paths
+
+
+def test_check_backup_then_restore_refuse_damaged_backups(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _init(capsys)
+    good = tmp_path / "good.wuye"
+    assert main(["backup", str(good)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--backup", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "与本办公文件相同" in out and "链条完整" in out and "备份检查通过" in out
+    before = env.read_bytes()
+    for name, path in _damaged_copies(good).items():
+        assert main(["check", "--backup", str(path)]) == 1, name
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "不能用于恢复" in err and "已损坏" in err, err
+        assert main(["restore", str(path)]) == 1, name
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert err.startswith("wuyedesk: 不能恢复此备份：文件已损坏"), err
+        assert err.endswith("办公文件未被改动\n"), err
+    assert env.read_bytes() == before
+    assert not list(tmp_path.glob("office.wuye.before-restore-*"))
+    assert main(["restore", str(good)]) == 0
+    assert main(["check"]) == 0
+
+
+def test_check_backup_then_restore_refuse_another_offices_backup(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import make_office
+    from wuyedesk.services import office as office_service
+    from wuyedesk.services.context import Actor
+
+    _init(capsys)
+    other, _ = make_office(tmp_path / "other" / "office.wuye")
+    theirs = tmp_path / "other-copy.wuye"
+    office_service.backup(other, Actor.command_line(), theirs)
+    other.close()
+    before = env.read_bytes()
+    assert main(["check", "--backup", str(theirs)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "另一个办公室" in err, err
+    assert main(["restore", str(theirs)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("wuyedesk: 不能恢复此备份：此备份属于另一个办公室"), err
+    assert env.read_bytes() == before
+    assert not list(tmp_path.glob("office.wuye.before-restore-*"))
+    # Without its key file beside it, the reason is still given plainly.
+    keys.key_path(theirs).unlink()
+    assert main(["restore", str(theirs)]) == 1
+    assert "无法用本办公室的密钥解密" in capsys.readouterr().err
+
+
+def test_daily_backup_on_the_command_line(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    _init(capsys)
+    made = env.with_name("office.wuye.backups") / f"office-{date.today().isoformat()}.wuye"
+    assert main(["backup", "--daily"]) == 0
+    assert f"已完成今天的自动备份：{made}" in capsys.readouterr().out
+    assert made.is_file() and keys.key_path(made).is_file()
+    assert main(["backup", "--daily"]) == 0
+    assert "今天已经自动备份过" in capsys.readouterr().out
+    assert main(["check", "--backup", str(made)]) == 0
+    assert "备份检查通过" in capsys.readouterr().out
+    usb = tmp_path / "usb"
+    assert main(["backup", "--daily", "--folder", str(usb)]) == 0
+    assert (usb / made.name).is_file()
+    capsys.readouterr()
+    for argv, message in (
+        (["backup"], "请给出备份文件"),
+        (["backup", str(tmp_path / "x.wuye"), "--daily"], "--folder"),
+        (["backup", str(tmp_path / "x.wuye"), "--folder", str(usb)], "--daily"),
+    ):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, argv
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    assert main(["backup", "--daily", "--folder", str(blocked)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "今天的自动备份没有完成" in err, err
+
+
+def test_check_backup_then_restore_refuse_a_tampered_or_newer_backup(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    import sqlcipher3
+
+    from tests.conftest import PASSPHRASE as OFFICE_PASSPHRASE
+
+    _init(capsys)
+    good = tmp_path / "good.wuye"
+    assert main(["backup", str(good)]) == 0
+    data_key = keys.read_key_file(env).unwrap("passphrase", OFFICE_PASSPHRASE)
+    edits = {
+        "tampered": ("UPDATE audit_log SET detail = '另一个名字' WHERE id = 1", "审计日志被改动"),
+        "newer": ("UPDATE alembic_version SET version_num = '9999'", "更新版本"),
+    }
+    for name, (sql, message) in edits.items():
+        path = tmp_path / f"{name}.wuye"
+        shutil.copyfile(good, path)
+        shutil.copyfile(keys.key_path(good), keys.key_path(path))
+        conn = sqlcipher3.dbapi2.connect(str(path), isolation_level=None)
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        # Someone with the key drops the append-only guards and edits the file.
+        triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for (trigger,) in triggers:
+            conn.execute(f'DROP TRIGGER "{trigger}"')
+        conn.execute(sql)
+        conn.close()
+        capsys.readouterr()
+        assert main(["check", "--backup", str(path)]) == 1, name
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+        assert main(["restore", str(path)]) == 1, name
+        err = capsys.readouterr().err
+        assert err.startswith("wuyedesk: 不能恢复此备份：") and message in err, err
+    assert not list(tmp_path.glob("office.wuye.before-restore-*"))

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+import sqlcipher3
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
 from wuyedesk.domain.roles import Role
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.services.staff import add_staff_in
-from wuyedesk.store import audit, keys, remembered, schema
-from wuyedesk.store.backup import integrity_ok, make_backup, restore_backup, verify_backup
+from wuyedesk.store import attempts, audit, keys, remembered, schema
+from wuyedesk.store.backup import (
+    BackupReport,
+    daily_backup_path,
+    daily_folder,
+    inspect_backup,
+    make_backup,
+    prune_daily,
+    restore_backup,
+    verify_backup,
+    write_problem,
+)
 from wuyedesk.store.models import Office
 from wuyedesk.store.office_file import (
     OfficeFile,
@@ -22,6 +39,15 @@ from wuyedesk.store.office_file import (
     remove_office_files,
     unlock_key,
 )
+
+_T = TypeVar("_T")
+# Who the audit log names for what the program does by itself.
+_PROGRAM = Actor(None, "程序", Role.director)
+DAILY_BACKUP_DETAIL = "每日自动备份"
+
+
+class DailyBackupFailed(UserError):
+    """Today's automatic backup did not happen; the office file is still usable."""
 
 
 @dataclass(frozen=True)
@@ -94,15 +120,53 @@ def unlock(
     passphrase: str | None = None,
     recovery: str | None = None,
     use_remembered: bool = False,
+    clock: Callable[[], float] = time.time,
 ) -> OfficeFile:
-    """Open the office file with the passphrase, the recovery key or the remembered key."""
+    """Open the office file with the passphrase, the recovery key or the remembered key.
+
+    Wrong passphrases and recovery keys are counted beside the office file (see
+    store/attempts): after three in a row, unlocking is refused for a growing
+    while without even trying the secret. `clock` gives the time (tests).
+    """
     path = Path(path)
     data_key = None
     if use_remembered and path.exists():
         data_key = remembered.recall(keys.read_key_file(path).office_id)
     if data_key is None:
-        data_key = unlock_key(path, passphrase=passphrase, recovery=recovery)
-    return open_office_file(path, data_key)
+        data_key = _limited(
+            path, clock, lambda: unlock_key(path, passphrase=passphrase, recovery=recovery)
+        )
+    try:
+        return open_office_file(path, data_key)
+    except OfficeFileError:
+        # SQLite reports a read-only folder as a file it cannot read: name the real cause.
+        _refuse_read_only(path)
+        raise
+
+
+def _limited(path: Path, clock: Callable[[], float], attempt: Callable[[], _T]) -> _T:
+    """Run one try of a secret under the rate limit; count a wrong one, clear on success."""
+    attempts.check_allowed(path, clock=clock)
+    try:
+        result = attempt()
+    except keys.WrongPassphrase:
+        attempts.record_failure(path, clock=clock)
+        raise
+    attempts.record_success(path)
+    return result
+
+
+def _refuse_read_only(path: Path) -> None:
+    """Say plainly that a read-only file or folder cannot hold an office file in use."""
+    if not path.exists():
+        return
+    if not os.access(path, os.R_OK):
+        raise OfficeFileError(f"没有权限读取办公文件 {path}；文件未被改动")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise OfficeFileError(
+            f"办公文件所在的文件夹 {path.parent} 是只读的（或没有写入权限），无法打开；"
+            "文件未被改动，请把办公文件和密钥文件复制到可写的文件夹"
+        )
 
 
 def remember_on_this_pc(office: OfficeFile) -> None:
@@ -120,14 +184,23 @@ def office_info(office: OfficeFile) -> OfficeInfo:
         return OfficeInfo(row.name, row.estate_name, row.phone, row.address)
 
 
-def change_passphrase(path: Path, old: str, new: str) -> None:
-    """Change the office passphrase by rewrapping the data key; the records are not rewritten."""
-    keys.change_passphrase(Path(path), old, new)
+def change_passphrase(
+    path: Path, old: str, new: str, *, clock: Callable[[], float] = time.time
+) -> None:
+    """Change the office passphrase by rewrapping the data key; the records are not rewritten.
+
+    A wrong old passphrase counts as a failed unlock (same rate limit as unlock).
+    """
+    path = Path(path)
+    _limited(path, clock, lambda: keys.change_passphrase(path, old, new))
 
 
-def reset_passphrase(path: Path, recovery: str, new: str) -> None:
-    """Set a new passphrase with the printed recovery key."""
-    keys.reset_passphrase_with_recovery(Path(path), recovery, new)
+def reset_passphrase(
+    path: Path, recovery: str, new: str, *, clock: Callable[[], float] = time.time
+) -> None:
+    """Set a new passphrase with the printed recovery key (rate-limited like unlock)."""
+    path = Path(path)
+    _limited(path, clock, lambda: keys.reset_passphrase_with_recovery(path, recovery, new))
 
 
 def backup(office: OfficeFile, actor: Actor, target: Path) -> None:
@@ -196,8 +269,64 @@ def verify_audit(office: OfficeFile, actor: Actor) -> audit.ChainReport:
         return audit.verify(session)
 
 
-def check_backup_file(office: OfficeFile, source: Path) -> None:
-    """Verify a backup before restoring it; raise with the reason when it is not usable."""
-    problem = integrity_ok(Path(source), office.data_key)
-    if problem:
-        raise OfficeFileError(f"备份不可用：{problem}")
+def check_backup_file(office: OfficeFile, source: Path) -> BackupReport:
+    """Check a backup before it is restored: integrity, same office, schema, audit chain.
+
+    Nothing is raised for a bad backup: the report lists the problems (`ok` is
+    False); `restore` refuses such a backup with the first of them.
+    """
+    return inspect_backup(office.path, office.data_key, Path(source))
+
+
+def daily_backup(
+    office: OfficeFile, *, today: date | None = None, folder: Path | None = None
+) -> Path | None:
+    """Make today's automatic backup on the first start of the day; return it, or None.
+
+    The backup goes to `folder`, by default `<office file>.backups` beside the
+    office file, named by the day (`office.wuye.backups/office-2026-03-05.wuye`,
+    with its key file); it is encrypted with the same key and verified like any
+    backup. Afterwards only the 7 newest daily backups and the first backup of
+    each of the 12 newest months are kept (store/backup.prune_daily). A second
+    start on the same day does nothing and returns None. The audit log gets a
+    line `office.backup`, "每日自动备份".
+
+    A failure raises DailyBackupFailed with one Chinese line to show as a
+    warning: the office file is open and usable all the same, and no older
+    backup has been removed.
+    """
+    day = today or date.today()
+    folder = Path(folder) if folder is not None else daily_folder(office.path)
+    target = daily_backup_path(folder, office.path, day)
+    if target.is_file() and keys.key_path(target).is_file():
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        make_backup(office.path, office.data_key, target)
+    except (UserError, OSError, sqlcipher3.dbapi2.Error, SQLAlchemyError) as exc:
+        raise DailyBackupFailed(
+            f"今天的自动备份没有完成：{_reason(exc)}；办公文件可以照常使用，"
+            f"请检查备份文件夹 {folder}"
+        ) from None
+    prune_daily(folder, office.path)
+    try:
+        with office.transaction() as session:
+            audit.append(
+                session,
+                staff_id=None,
+                actor=_PROGRAM.label,
+                action="office.backup",
+                target=str(target),
+                detail=DAILY_BACKUP_DETAIL,
+            )
+    except (UserError, SQLAlchemyError) as exc:
+        raise DailyBackupFailed(
+            f"今天的自动备份已保存到 {target}，但未能记入审计日志：{_reason(exc)}"
+        ) from None
+    return target
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    return write_problem(exc)
