@@ -44,6 +44,14 @@ def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
+def _new_file(path: Path, force: bool) -> None:
+    """Refuse to replace an existing file unless asked to (--force); say so before any work."""
+    if path.exists() and not force:
+        raise UserError(f"文件 {path} 已存在；如要替换，请加 --force")
+    if path.is_dir():
+        raise UserError(f"{path} 是文件夹，请给出文件名")
+
+
 def _open(args: argparse.Namespace) -> OfficeFile:
     passphrase = _secret(PASSPHRASE_ENV, "办公室密码：")
     office = office_service.unlock(args.db, passphrase=passphrase)
@@ -183,6 +191,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise UserError("--folder 只与 --daily 一起使用")
     if args.file is None:
         raise UserError("请给出备份文件，例如 wuyedesk backup D:\\备份\\office.wuye，或用 --daily")
+    _new_file(args.file, args.force)
     office = _open(args)
     try:
         office_service.backup(office, Actor.command_line(), args.file)
@@ -310,6 +319,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             raise UserError("--paper 只用于工程维修单（WX-）和有偿服务单（YC-）")
         if args.paper.strip().lower() not in repair_printing.PAPERS:
             raise UserError(repair_printing.BAD_PAPER)
+    _new_file(args.out, args.force)
     office = _open(args)
     try:
         actor = Actor.command_line()
@@ -342,6 +352,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.month:
         raise UserError("请用 --month YYYY-MM 指定月份，例如 --month 2026-03")
+    listing.month_bounds(args.month)  # a mistyped month is said before anything else
+    _new_file(args.out, args.force)
     office = _open(args)
     try:
         result = export_monthly(
@@ -406,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("backup", cmd_backup, "加密备份")
     p.add_argument("file", type=Path, nargs="?", help="备份文件")
+    p.add_argument("--force", action="store_true", help="文件已存在时替换它")
     p.add_argument(
         "--daily",
         action="store_true",
@@ -426,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("print", cmd_print, "把单据打印为 PDF：单号，或 register 登记表")
     p.add_argument("number", help="单号（如 QZ-2026-000123），或 register")
     p.add_argument("-o", "--out", type=Path, required=True, help="保存的 PDF 文件")
+    p.add_argument("--force", action="store_true", help="文件已存在时替换它")
     p.add_argument("--from", dest="date_from", help="登记表开始日期 YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", help="登记表结束日期 YYYY-MM-DD（默认同 --from）")
     p.add_argument("--answer", action="store_true", help="打印咨询（QZ-）的书面答复")
@@ -439,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["monthly"])
     p.add_argument("--month", help="月份 YYYY-MM")
     p.add_argument("-o", "--out", type=Path, required=True, help="保存的 .xlsx 文件")
+    p.add_argument("--force", action="store_true", help="文件已存在时替换它")
     p.add_argument(
         "--full", action="store_true", help="导出完整电话和证件号码（仅限主管和主任，记入审计日志）"
     )

@@ -164,7 +164,11 @@ def test_export_monthly(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "2026-10" in out and str(target) in out
     assert load_workbook(target).sheetnames[0] == "汇总"
-    assert main(["export", "monthly", "--month", "2026-10", "-o", str(target), "--full"]) == 0
+    before = target.read_bytes()
+    assert main(["export", "monthly", "--month", "2026-10", "-o", str(target), "--full"]) == 1
+    assert "已存在" in capsys.readouterr().err and target.read_bytes() == before
+    argv = ["export", "monthly", "--month", "2026-10", "-o", str(target), "--full", "--force"]
+    assert main(argv) == 0
     capsys.readouterr()
     for argv, message in (
         (["export", "monthly", "-o", str(target)], "--month"),
@@ -322,3 +326,25 @@ def test_check_backup_then_restore_refuse_a_tampered_or_newer_backup(
         err = capsys.readouterr().err
         assert err.startswith("wuyedesk: 不能恢复此备份：") and message in err, err
     assert not list(tmp_path.glob("office.wuye.before-restore-*"))
+
+
+def test_an_existing_file_is_never_replaced_without_force(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _init(capsys)
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(b"someone's file")
+    for argv in (
+        ["backup", str(kept)],
+        ["print", "register", "--from", "2026-11-01", "-o", str(kept)],
+        ["export", "monthly", "--month", "2026-10", "-o", str(kept.with_suffix(".xlsx"))],
+    ):
+        if argv[0] == "export":
+            kept.with_suffix(".xlsx").write_bytes(b"someone's workbook")
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "已存在" in err and "--force" in err, argv
+    assert kept.read_bytes() == b"someone's file"
+    assert kept.with_suffix(".xlsx").read_bytes() == b"someone's workbook"
+    assert main(["backup", str(kept), "--force"]) == 0
+    assert kept.read_bytes() != b"someone's file"
