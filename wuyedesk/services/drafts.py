@@ -77,6 +77,14 @@ def drafts_of(office: OfficeFile, actor: Actor) -> list[DraftInfo]:
         ]
 
 
+def draft_of(office: OfficeFile, actor: Actor, form: str, record_key: str) -> DraftInfo | None:
+    """Return this member of staff's draft of one form and record, or None."""
+    return next(
+        (d for d in drafts_of(office, actor) if d.form == form and d.record_key == record_key),
+        None,
+    )
+
+
 def discard_draft(office: OfficeFile, actor: Actor, form: str, record_key: str) -> None:
     """Forget a draft (after the form was saved or the person chose to drop it)."""
     with office.transaction() as session:

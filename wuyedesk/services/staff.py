@@ -24,6 +24,9 @@ from wuyedesk.store.office_file import OfficeFile
 PIN_PATTERN = re.compile(r"^\d{4,8}$")
 MAX_FAILED_PINS = 3
 LOCK_MINUTES = 5
+MANUAL_LOCK = "手动锁定"  # the audit detail of 文件 → 锁定
+MANUAL_CLOSE = "手动关闭办公文件"  # the audit detail of the login's 锁定办公文件 button
+DESK_LABEL = "工作台（系统）"  # who closes the file when nobody is logged in
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -196,3 +199,81 @@ def _pin_checked(
     if refusal is not None:
         raise UserError(refusal)
     return actor
+
+
+# -- the desk's lock, unlock and file close, for the audit log ----------------------------------
+def _whole(minutes: float) -> str:
+    return f"{minutes:g}"
+
+
+def idle_lock_reason(minutes: float) -> str:
+    """Return the audit detail of an idle lock, e.g. '闲置 5 分钟自动锁定'."""
+    return f"闲置 {_whole(minutes)} 分钟自动锁定"
+
+
+def idle_close_reason(minutes: float) -> str:
+    """Return the audit detail of the file closed when idle, e.g. '闲置 30 分钟自动关闭办公文件'."""
+    return f"闲置 {_whole(minutes)} 分钟自动关闭办公文件"
+
+
+def _staff_target(actor: Actor | None) -> str:
+    return f"staff:{actor.staff_id}" if actor is not None and actor.staff_id is not None else ""
+
+
+def record_lock(office: OfficeFile, actor: Actor, reason: str) -> None:
+    """Write that this person's desk was locked (idle or by hand) to the audit log."""
+    with office.transaction() as session:
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="lock",
+            target=_staff_target(actor),
+            detail=reason,
+        )
+
+
+def record_unlock(
+    office: OfficeFile, actor: Actor, locked_by: Actor | None = None, reason: str = ""
+) -> None:
+    """Write that this person logged in on a locked desk (after the 'login' line)."""
+    detail = "解除锁定"
+    if locked_by is not None:
+        why = f"，{reason}" if reason else ""
+        detail += f"（{locked_by.label}的工作台{why}）"
+    with office.transaction() as session:
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="unlock",
+            target=_staff_target(actor),
+            detail=detail,
+        )
+
+
+def record_office_close(office: OfficeFile, actor: Actor | None, reason: str) -> None:
+    """Write that the office file is being closed (the data key leaves memory); call it first."""
+    with office.transaction() as session:
+        audit.append(
+            session,
+            staff_id=actor.staff_id if actor is not None else None,
+            actor=actor.label if actor is not None else DESK_LABEL,
+            action="office.close",
+            target=_staff_target(actor),
+            detail=reason,
+        )
+
+
+def record_copy(office: OfficeFile, actor: Actor, resident_id: int, what: str) -> None:
+    """Write that a revealed number of a resident was copied to the clipboard."""
+    require(actor, "residents.reveal")
+    with office.transaction() as session:
+        audit.append(
+            session,
+            staff_id=actor.staff_id,
+            actor=actor.label,
+            action="resident.copy",
+            target=f"resident:{resident_id}",
+            detail=f"复制{what}",
+        )

@@ -28,10 +28,22 @@ def _raw_connect(path: Path, data_key: bytes) -> Any:
     # SQLCipher writes its own errors (a wrong key's HMAC failure) to stderr: silence it.
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    # Wait for another program's lock from the first read on, as every later statement
+    # does: a file that is only locked must never be reported as one the key cannot open.
+    for pragma in CONNECTION_PRAGMAS:
+        if pragma.startswith("PRAGMA busy_timeout"):
+            conn.execute(pragma)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.dbapi2.DatabaseError:
+    except sqlcipher3.dbapi2.DatabaseError as exc:
         conn.close()
+        text = str(exc).lower()
+        if isinstance(exc, sqlcipher3.dbapi2.OperationalError) and (
+            "locked" in text or "busy" in text
+        ):
+            raise OfficeFileError(
+                "办公文件正被另一个程序或另一台电脑使用，暂时无法打开，请稍后再试；文件未被改动"
+            ) from None
         raise OfficeFileError(
             f"{path.name} 不是本办公室的办公文件（无法用此密钥解密），文件未被改动"
         ) from None

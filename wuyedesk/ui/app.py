@@ -9,18 +9,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wuyedesk import __version__
+from wuyedesk.domain.errors import UserError
 from wuyedesk.paths import data_dir
 from wuyedesk.services import office as office_service
+from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
 from wuyedesk.services.settings import get_desk_settings
 from wuyedesk.store import remembered
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.fonts import apply_cjk_font
-from wuyedesk.ui.idle_lock import IdleLock
+from wuyedesk.ui.idle_lock import ClosedDialogs, IdleLock
 from wuyedesk.ui.login import LoginDialog
 from wuyedesk.ui.start import UnlockDialog
 
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 # strings are Chinese and Qt's own buttons and dialogs follow this locale.
 UI_LOCALE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 _installed: list[QTranslator] = []  # kept alive as long as the application
+REAP_RETRY_MS = 100  # how often a locked desk looks whether the old window may go now
 
 
 def _install_translators(app: QApplication) -> None:
@@ -78,7 +81,13 @@ def open_remembered(path: Path) -> OfficeFile | None:
 
 
 class Desk(QObject):
-    """The desk's states: file locked → unlock; no one logged in → login; else the main window."""
+    """The desk's states: file locked → unlock; no one logged in → login; else the main window.
+
+    Leaving a window (lock, switch user) works even while modal dialogs run their own
+    event loops: the dialogs are rejected and the window hidden at once, the login shown;
+    the window itself is torn down only once every exec() has returned (`retired`).
+    Lock, unlock and closing the file are written to the audit log.
+    """
 
     def __init__(
         self,
@@ -101,12 +110,18 @@ class Desk(QObject):
         self.unlock: UnlockDialog | None = None
         self.idle: IdleLock | None = None
         self.finished = False
+        self.locked: tuple[Actor, str] | None = None  # who was locked out, and why
+        self.retired: list[MainWindow] = []  # hidden windows waiting for nested loops to end
+        self.closed_dialogs = ClosedDialogs(self)
+        self._reap_pending = False
+        self.backup_warning: QMessageBox | None = None
 
     def start(self, actor: Actor | None = None) -> None:
         """Show the first screen: unlock, login, or (just set up) the director's desk."""
         if self.office is None:
             self.show_unlock()
             return
+        self.backup_today()
         self._watch_idle()
         if actor is not None:
             self.enter(actor)
@@ -126,7 +141,7 @@ class Desk(QObject):
             parent=self,
         )
         self.idle.idle.connect(self.idle_lock)
-        self.idle.file_lock.connect(self.lock_file)
+        self.idle.file_lock.connect(self._idle_file_lock)
         self.idle.tick.connect(self._tick)
         self.idle.start()
 
@@ -146,8 +161,23 @@ class Desk(QObject):
         self.office = self.unlock.office
         self.unlock.deleteLater()
         self.unlock = None
+        self.backup_today()
         self._watch_idle()
         self.show_login()
+
+    def backup_today(self) -> Path | None:
+        """Keep an encrypted copy on the day's first start; a failure warns and work goes on."""
+        assert self.office is not None
+        try:
+            return office_service.daily_backup(self.office)
+        except UserError as exc:
+            log.warning("daily backup failed: %s", exc.message)
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("今日备份未完成"), exc.message)
+            box.setObjectName("backup_warning")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not modal for the desk: the office can still be used
+            self.backup_warning = box
+            return None
 
     def show_login(self) -> None:
         """Show the staff login with a fresh name list and an empty PIN."""
@@ -155,7 +185,7 @@ class Desk(QObject):
         if self.login is None:
             self.login = LoginDialog(self.office)
             self.login.logged_in.connect(self.enter)
-            self.login.lock_file.connect(self.lock_file)
+            self.login.lock_file.connect(self.close_file)
             self.login.quit.connect(self.quit)
         else:
             self.login.reload()
@@ -172,9 +202,13 @@ class Desk(QObject):
         # Imported when first needed: the unlock window should not wait for the whole desk.
         from wuyedesk.ui.main_window import MainWindow
 
+        if self.locked is not None:
+            locked_by, reason = self.locked
+            self.locked = None
+            self._audit(staff_service.record_unlock, self.office, actor, locked_by, reason)
         self.window = MainWindow(self.office, actor, card_factory=self.card_factory)
         self.window.switch_user.connect(self.switch_user)
-        self.window.lock_now.connect(self.switch_user)
+        self.window.lock_now.connect(self.lock_now)
         self.window.closed.connect(self.quit)
         if self.idle is not None:
             self.idle.reset()
@@ -182,26 +216,92 @@ class Desk(QObject):
         self.window.show()
         self.window.card.offer_drafts()
 
+    def _audit(self, record: Callable[..., None], *args: object) -> None:
+        try:
+            record(*args)
+        except Exception:  # the lock must happen even if the audit line cannot be written
+            log.exception("audit line %s not written", getattr(record, "__name__", record))
+
+    def _own_dialogs(self) -> tuple[QWidget | None, ...]:
+        return (self.login, self.unlock)
+
     def _leave_window(self) -> None:
-        if self.window is not None:
-            self.window.discard()  # keeps unsaved work as drafts first
-            self.window = None
+        """Keep drafts, close the window's dialogs and hide it; tear it down when safe."""
+        window, self.window = self.window, None
         self.actor = None
+        if window is None:
+            return
+        window.keep_drafts()  # before the dialogs go: a closed form's typing is kept
+        clear_clipboard = getattr(window.card, "clear_clipboard", None)
+        if callable(clear_clipboard):
+            clear_clipboard()
+        self.closed_dialogs.close(keep=self._own_dialogs())
+        window.hide()
+        self.retired.append(window)
+        self._reap()
+
+    def _reap(self) -> None:
+        """Tear down the retired windows once no dialog's exec() can return into them."""
+        if not self.retired:
+            return
+        if self.window is None and not self.finished:
+            # A dialog that opened as the nested loops unwound must not cover the login.
+            self.closed_dialogs.close(keep=self._own_dialogs())
+        if not self.closed_dialogs.settled() and not self.finished:
+            if not self._reap_pending:
+                self._reap_pending = True
+                QTimer.singleShot(REAP_RETRY_MS, self, self._reap_later)
+            return
+        retired, self.retired = self.retired, []
+        for window in retired:
+            window.discard()  # keeps unsaved work as drafts first
+
+    def _reap_later(self) -> None:
+        self._reap_pending = False
+        self.backup_warning: QMessageBox | None = None
+        self._reap()
 
     def switch_user(self) -> None:
         """Back to the login; nothing of the last person's screen remains."""
         self._leave_window()
         self.show_login()
 
-    def idle_lock(self) -> None:
-        """The idle time ran out: keep drafts and return to the login."""
-        if self.window is not None:
-            self.switch_user()
+    def lock(self, reason: str) -> None:
+        """Lock the desk: audit it, keep drafts, close every dialog, show the login."""
+        if self.window is None or self.actor is None:
+            return
+        actor = self.actor
+        if self.office is not None:
+            self._audit(staff_service.record_lock, self.office, actor, reason)
+        self.locked = (actor, reason)
+        self.switch_user()
 
-    def lock_file(self) -> None:
+    def idle_lock(self) -> None:
+        """The idle time ran out: keep drafts and return to the login (dialogs open or not)."""
+        minutes = self.idle.idle_seconds / 60 if self.idle is not None else 0
+        self.lock(staff_service.idle_lock_reason(minutes))
+
+    def lock_now(self) -> None:
+        """文件 → 锁定: the person steps away; the next login unlocks."""
+        self.lock(staff_service.MANUAL_LOCK)
+
+    def _idle_file_lock(self) -> None:
+        minutes = self.idle.file_seconds / 60 if self.idle is not None else 0
+        self.lock_file(staff_service.idle_close_reason(minutes))
+
+    def close_file(self) -> None:
+        """The login's 锁定办公文件 button: close the office file now."""
+        self.lock_file(staff_service.MANUAL_CLOSE)
+
+    def lock_file(self, reason: str = staff_service.MANUAL_CLOSE) -> None:
         """Close the office file (the data key leaves memory) and ask to unlock it again."""
         if self.office is None:
             return
+        if self.window is not None:
+            self.lock(reason)  # someone was still at work: that is a lock too
+        who = self.locked[0] if self.locked is not None else None
+        # Written while the file is still open: the last line before the key goes.
+        self._audit(staff_service.record_office_close, self.office, who, reason)
         self._leave_window()
         if self.login is not None:
             self.login.hide()
@@ -231,6 +331,7 @@ class Desk(QObject):
         """Close every screen and the office file, without ending the event loop."""
         self.finished = True
         self._leave_window()
+        self._reap()
         if self.idle is not None:
             self.idle.stop()
         for dialog in (self.login, self.unlock):
@@ -263,5 +364,5 @@ def run(db_path: Path) -> int:
     try:
         return app.exec()
     finally:
-        if desk.office is not None:
-            desk.office.close()
+        # Whatever ended the loop: stop the idle watch, drop the screens, close the file.
+        desk.shutdown()

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,6 +43,7 @@ from wuyedesk.ui.binder import (
     read_fields,
     show_errors,
 )
+from wuyedesk.ui.idle_lock import AUTOSAVE_MS, CLOSED_BY_DESK, DraftAutosave
 
 FORM_NAME = "resident"  # the form name drafts are kept under
 DATE_FIELDS = ("moved_in", "moved_out", "verified_on")
@@ -73,7 +75,12 @@ def record_key(unit_code: str, resident_id: int | None) -> str:
 
 
 class ResidentDialog(QDialog):
-    """Add a resident to a unit or edit one; Save is one service call, all-or-nothing."""
+    """Add a resident to a unit or edit one; Save is one service call, all-or-nothing.
+
+    The typing is kept as a draft a few seconds after the last edit (`autosave_ms`), so a
+    form lost to a crash or power cut is offered back at the next login. Save and Cancel
+    drop the draft; closing the window, the lock or switching user keep it.
+    """
 
     saved = Signal(object)  # the saved ResidentView
 
@@ -85,6 +92,8 @@ class ResidentDialog(QDialog):
         resident_id: int | None = None,
         draft: dict[str, Any] | None = None,
         parent: QWidget | None = None,
+        *,
+        autosave_ms: int = AUTOSAVE_MS,
     ) -> None:
         super().__init__(parent)
         self.office, self.actor = office, actor
@@ -110,6 +119,20 @@ class ResidentDialog(QDialog):
         if draft is not None:
             self._initial = {}  # a restored draft is unsaved work until it is saved
         self._connect_checks()
+        self._keep_draft = False
+        self.autosave = DraftAutosave(
+            office,
+            actor,
+            FORM_NAME,
+            lambda: self.record_key,
+            self.current_data,
+            self.is_dirty,
+            delay_ms=autosave_ms,
+            parent=self,
+        )
+        self.autosave.watch(self.fields.values())
+        if draft is not None:
+            self.autosave.changed()  # the restored typing is kept again shortly
 
     # -- set up -------------------------------------------------------------------------------
     def _fill_choices(self) -> None:
@@ -247,5 +270,23 @@ class ResidentDialog(QDialog):
             QMessageBox.warning(self, self.tr("未保存"), exc.message)
             return
         self._initial = self.current_data()
+        self.autosave.discard()
         self.saved.emit(view)
         self.accept()
+
+    # -- leaving ------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window keeps the typing as a draft; only Cancel (or Esc) drops it."""
+        self._keep_draft = True
+        try:
+            super().closeEvent(event)
+        finally:
+            self._keep_draft = False
+
+    def reject(self) -> None:
+        """Cancel drops the draft; a close by the window or by the desk (lock) keeps it."""
+        if self._keep_draft or self.property(CLOSED_BY_DESK):
+            self.autosave.save_now()
+        else:
+            self.autosave.discard()
+        super().reject()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.services import drafts, residents
+from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
 from wuyedesk.services.estate import stale_before
 from wuyedesk.services.permissions import allowed
 from wuyedesk.services.unit_card import RecordLine, UnitCard, unit_card
 from wuyedesk.store.office_file import OfficeFile
+from wuyedesk.ui.idle_lock import CLOSED_BY_DESK
 from wuyedesk.ui.resident_form import FORM_NAME, ResidentDialog
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 PEOPLE_HEADINGS = ("姓名", "身份", "电话", "证件号码", "入住日期", "资料状态")
 HISTORY_HEADINGS = ("姓名", "身份", "电话", "入住日期", "迁出日期")
 RECORD_HEADINGS = ("编号", "日期", "类别", "状态", "摘要")
+CLIPBOARD_CLEAR_MS = 30_000  # a copied full number leaves the clipboard after this long
 
 
 def _day(value: date | None) -> str:
@@ -92,12 +96,24 @@ class UnitCardWidget(QWidget):
 
     changed = Signal()
 
-    def __init__(self, office: OfficeFile, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        office: OfficeFile,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        clipboard_clear_ms: int = CLIPBOARD_CLEAR_MS,
+    ) -> None:
         super().__init__(parent)
         self.office, self.actor = office, actor
         self.card: UnitCard | None = None
         self.forms: list[ResidentDialog] = []
         self._revealed: dict[int, residents.ResidentView] = {}
+        self.copied: str | None = None  # the full number this card put on the clipboard
+        self.clipboard_timer = QTimer(self)
+        self.clipboard_timer.setSingleShot(True)
+        self.clipboard_timer.setInterval(clipboard_clear_ms)
+        self.clipboard_timer.timeout.connect(self.clear_clipboard)
         self.stack = QStackedWidget(self)
         hint = QLabel(self.tr("在左边选择一户，或在上面搜索住户"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -172,12 +188,21 @@ class UnitCardWidget(QWidget):
         self.move_out_button = QPushButton(self.tr("迁出"))
         self.reveal_button = QPushButton(self.tr("显示完整号码"))
         self.flag_button = QPushButton(self.tr("标记待更新"))
+        self.copy_id_button = QPushButton(self.tr("复制证件号码"))
+        self.copy_phone_button = QPushButton(self.tr("复制电话"))
         self.reveal_button.setToolTip(self.tr("显示本行的完整电话和证件号码（会记入审计日志）"))
+        seconds = self.clipboard_timer.interval() // 1000
+        for button in (self.copy_id_button, self.copy_phone_button):
+            button.setToolTip(
+                self.tr("先显示完整号码才能复制；{0} 秒后自动从剪贴板清除").format(seconds)
+            )
         for button, slot in (
             (self.add_button, self.add_resident),
             (self.edit_button, self.edit_selected),
             (self.move_out_button, self.move_out_selected),
             (self.reveal_button, self.reveal_selected),
+            (self.copy_id_button, self.copy_id_selected),
+            (self.copy_phone_button, self.copy_phone_selected),
             (self.flag_button, self.flag_selected),
         ):
             button.clicked.connect(slot)
@@ -279,7 +304,16 @@ class UnitCardWidget(QWidget):
         self.add_button.setEnabled(may_edit and self.card is not None)
         for button in (self.edit_button, self.move_out_button, self.flag_button):
             button.setEnabled(may_edit and picked)
-        self.reveal_button.setEnabled(allowed(self.actor, "residents.reveal") and picked)
+        may_reveal = allowed(self.actor, "residents.reveal")
+        self.reveal_button.setEnabled(may_reveal and picked)
+        shown = self.revealed_selected() if may_reveal else None
+        self.copy_id_button.setEnabled(bool(shown and shown.id_number))
+        self.copy_phone_button.setEnabled(bool(shown and (shown.phone or shown.landline)))
+
+    def revealed_selected(self) -> residents.ResidentView | None:
+        """Return the picked person's full numbers if their row is revealed now, else None."""
+        person = self.selected()
+        return self._revealed.get(person.id) if person is not None else None
 
     # -- actions ------------------------------------------------------------------------------
     def add_resident(self) -> ResidentDialog | None:
@@ -324,7 +358,10 @@ class UnitCardWidget(QWidget):
     def _forget(self, form: ResidentDialog) -> None:
         if form in self.forms:
             self.forms.remove(form)
-        form.deleteLater()
+        # Closed by the lock, the form may be the parent of a message box whose exec() has
+        # yet to return: it then goes with its window, which the desk deletes when safe.
+        if not form.property(CLOSED_BY_DESK):
+            form.deleteLater()
 
     def move_out_selected(self) -> None:
         """Record the picked person's move-out day; they go to the history table."""
@@ -384,6 +421,45 @@ class UnitCardWidget(QWidget):
         row = self.people.currentRow()
         self._fill_people(self.card)
         self.people.selectRow(row)
+        self._update_buttons()
+
+    # -- copying a revealed number ------------------------------------------------------------
+    def copy_id_selected(self) -> bool:
+        """Copy the revealed row's full ID number; it leaves the clipboard after a while."""
+        shown = self.revealed_selected()
+        return shown is not None and self._copy(shown.id, shown.id_number, "证件号码")
+
+    def copy_phone_selected(self) -> bool:
+        """Copy the revealed row's full phone number (or landline) the same way."""
+        shown = self.revealed_selected()
+        number = (shown.phone or shown.landline) if shown is not None else None
+        return shown is not None and self._copy(shown.id, number, "电话")
+
+    def _copy(self, resident_id: int, text: str | None, what: str) -> bool:
+        # `what` names the number in the audit log's detail (the log is in Chinese).
+        if not text or "*" in text:  # only a revealed, full number is copied
+            return False
+        try:
+            staff_service.record_copy(self.office, self.actor, resident_id, what)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法复制"), exc.message)
+            return False
+        QApplication.clipboard().setText(text)
+        self.copied = text
+        self.clipboard_timer.start()
+        return True
+
+    def clear_clipboard(self) -> None:
+        """Empty the clipboard if it still holds the number copied here (not anything else)."""
+        self.clipboard_timer.stop()
+        if self.copied is not None and QApplication.clipboard().text() == self.copied:
+            QApplication.clipboard().clear()
+        self.copied = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the card takes a copied number off the clipboard."""
+        self.clear_clipboard()
+        super().closeEvent(event)
 
     # -- drafts -------------------------------------------------------------------------------
     def has_unsaved(self) -> bool:
