@@ -248,6 +248,19 @@ def test_recovery_page_prints_to_pdf(qtbot, tmp_path):
     assert (tmp_path / "key.pdf").stat().st_size > 1000
 
 
+@pytest.fixture
+def whole_program(qapp):
+    """Run the program's own event loop; afterwards leave the application as tests need it.
+
+    Closing the program's last window posts a quit that arrives after its loop has ended:
+    Qt then ends every later event loop at once (pytest-qt's waits among them) until the
+    application's loop runs again — so run it once, briefly.
+    """
+    yield
+    QTimer.singleShot(0, qapp.quit)
+    qapp.exec()
+
+
 def _close_when_shown(qapp, shown: list[str], action=None) -> None:
     def later() -> None:
         shown.extend(w.windowTitle() for w in qapp.topLevelWidgets() if w.isVisible())
@@ -258,7 +271,9 @@ def _close_when_shown(qapp, shown: list[str], action=None) -> None:
     QTimer.singleShot(0, later)
 
 
-def test_a_remembered_key_goes_straight_to_the_login(monkeypatch, qapp, make_office, office_path):
+def test_a_remembered_key_goes_straight_to_the_login(
+    monkeypatch, qapp, make_office, office_path, whole_program
+):
     office = make_office()
     monkeypatch.setattr(app_module, "open_remembered", lambda path: office)
     monkeypatch.setattr(app_module, "UnlockDialog", None)  # would fail if it were used
@@ -269,7 +284,9 @@ def test_a_remembered_key_goes_straight_to_the_login(monkeypatch, qapp, make_off
     assert office.data_key == b""  # closed: the key is forgotten
 
 
-def test_quitting_the_unlock_dialog_ends_the_program(monkeypatch, qapp, make_office, office_path):
+def test_quitting_the_unlock_dialog_ends_the_program(
+    monkeypatch, qapp, make_office, office_path, whole_program
+):
     make_office().close()
     monkeypatch.setattr(app_module.remembered, "availability", lambda: (False, "无"))
     shown: list[str] = []
