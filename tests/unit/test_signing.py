@@ -53,3 +53,14 @@ def test_three_wrong_pins_lock_the_signer_not_the_desk(
 def test_only_the_named_roles_may_sign(staffed_estate: OfficeFile, who: dict[str, Actor]) -> None:
     with pytest.raises(UserError, match="须由"):
         verify_signer(staffed_estate, who["finance"].staff_id or 0, "2468", roles=ENGINEERING)
+
+
+def test_a_pin_typed_in_full_width_is_the_same_pin_and_other_digits_are_refused() -> None:
+    from wuyedesk.domain.errors import ValidationError
+    from wuyedesk.services.staff import check_pin, hash_pin, pin_matches, typed_pin
+
+    assert check_pin("１３５７") == "1357"
+    assert pin_matches(typed_pin("１３５７"), hash_pin("1357"))
+    for bad in ("١٢٣٤", "12a4", "123", "123456789", "1111"):
+        with pytest.raises(ValidationError):
+            check_pin(bad)

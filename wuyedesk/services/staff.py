@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from wuyedesk.store import audit
 from wuyedesk.store.models import Staff, utcnow
 from wuyedesk.store.office_file import OfficeFile
 
-PIN_PATTERN = re.compile(r"^\d{4,8}$")
+PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
 MAX_FAILED_PINS = 3
 LOCK_MINUTES = 5
 MANUAL_LOCK = "手动锁定"  # the audit detail of 文件 → 锁定
@@ -63,9 +64,14 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+def typed_pin(pin: str) -> str:
+    """Return a PIN as ASCII digits: one typed in full-width mode (１２３４) is the same PIN."""
+    return unicodedata.normalize("NFKC", pin).strip()
+
+
 def check_pin(pin: str) -> str:
-    """Refuse a PIN that is not 4 to 8 digits."""
-    pin = pin.strip()
+    """Refuse a PIN that is not 4 to 8 digits (0-9; other scripts' digits are not PIN digits)."""
+    pin = typed_pin(pin)
     if not PIN_PATTERN.match(pin):
         raise ValidationError("pin", "PIN 应为 4 到 8 位数字")
     if len(set(pin)) == 1:
@@ -172,7 +178,7 @@ def _pin_checked(
                 f"请 {minutes} 分钟后再试"
             )
         outcome = action
-        if pin_matches(pin.strip(), staff.pin_hash):
+        if pin_matches(typed_pin(pin), staff.pin_hash):
             staff.failed_pins = 0
             staff.locked_until = None
         else:
