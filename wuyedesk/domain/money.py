@@ -16,6 +16,8 @@ _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
 _CURRENCY_PREFIXES = ("¥", "￥", "RMB", "CNY")
 _CURRENCY_SUFFIXES = ("元", "RMB", "CNY")
 _MINUS_SIGNS = ("-", "−", "－")
+_HUGE_DIGITS = 20
+_HUGE = 10**_HUGE_DIGITS  # far beyond every limit here: enough to say "too big"
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _PLACES = ("", "拾", "佰", "仟")
 _GROUPS = ("", "万", "亿")
@@ -27,9 +29,26 @@ def _as_text(value: object) -> str:
         # bool is an int subclass; True must not quietly become 1 yuan.
         return "?"
     if isinstance(value, Decimal):
-        return format(value, "f") if value.is_finite() else "?"
+        return _decimal_text(value)
+    if isinstance(value, int) and abs(value) >= _HUGE:
+        # str() refuses ints over 4300 digits; any int this large is refused as too big anyway.
+        return ("-" if value < 0 else "") + str(_HUGE)
     text = unicodedata.normalize("NFKC", str(value))
     return re.sub(r"\s+", "", text)
+
+
+def _decimal_text(value: Decimal) -> str:
+    """Print a Decimal without exponent; 1E+999999999 must not become a gigabyte of zeros."""
+    if not value.is_finite():
+        return "?"
+    sign = "-" if value.is_signed() else ""
+    if value.is_zero():
+        return sign + "0"
+    if value.adjusted() >= _HUGE_DIGITS:
+        return sign + str(_HUGE)  # refused as too big
+    if value.adjusted() < -_HUGE_DIGITS:
+        return sign + "0." + "0" * _HUGE_DIGITS + "1"  # refused for its decimals
+    return format(value, "f")
 
 
 def _scaled(text: str, field: str, label: str, places: int, too_many: str) -> int:

@@ -63,8 +63,13 @@ class UnitCode:
         return self.sort_key() < other.sort_key()
 
 
+def _shown(text: str, limit: int = 20) -> str:
+    """Quote typed text in a message, cut short: a pasted essay must not become the message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _room_digits(room: str) -> str:
-    return room.removeprefix("B").removeprefix("负")
+    return room[1:] if room.startswith(("B", "负")) else room  # one mark: B负101 is no room
 
 
 def format_unit_code(building: str, entrance: int | None, room: str) -> str:
@@ -76,8 +81,10 @@ def format_unit_code(building: str, entrance: int | None, room: str) -> str:
 def floor_of_room(room: str) -> int:
     """Return the storey a room number is on (its digits but the last two; B/负 is below ground)."""
     digits = _room_digits(room)
-    if not (3 <= len(digits) <= 4 and _ROOM_DIGITS.match(digits)):
-        raise ValidationError("room", f"房间号「{room}」应为 3 到 4 位数字，例如 1502 或 302")
+    # fullmatch: "$" alone lets "10\n" through
+    if not (3 <= len(digits) <= 4 and _ROOM_DIGITS.fullmatch(digits)):
+        shown = _shown(room)
+        raise ValidationError("room", f"房间号「{shown}」应为 3 到 4 位数字，例如 1502 或 302")
     storey = int(digits[:-2])
     return -storey if digits != room else storey
 
@@ -87,7 +94,7 @@ def _refuse_unmatched(value: str, text: str, field: str) -> ValidationError:
     if _ROOM_ONLY.match(value):
         return ValidationError(field, f"房号缺少楼栋，{EXAMPLE}")
     return ValidationError(
-        field, f"无法识别房号「{text.strip()}」，请写成 3栋2单元1502 或 3-2-1502"
+        field, f"无法识别房号「{_shown(text.strip())}」，请写成 3栋2单元1502 或 3-2-1502"
     )
 
 
@@ -95,7 +102,7 @@ def _check_building(building: str, field: str) -> str:
     if not building:
         raise ValidationError(field, f"房号缺少楼栋，{EXAMPLE}")
     if not _BUILDING.match(building):
-        raise ValidationError(field, f"楼栋编号「{building}」应为 1 到 4 位数字或字母")
+        raise ValidationError(field, f"楼栋编号「{_shown(building)}」应为 1 到 4 位数字或字母")
     if building.isdigit():
         if int(building) == 0:
             raise ValidationError(field, "楼栋号不能为 0")
@@ -109,7 +116,7 @@ def _check_entrance(entrance: str | None, field: str) -> int | None:
     if not entrance:
         raise ValidationError(field, "单元号为空，请写明第几单元，或不写单元")
     if not _ROOM_DIGITS.match(entrance):
-        raise ValidationError(field, f"单元号「{entrance}」应为数字")
+        raise ValidationError(field, f"单元号「{_shown(entrance)}」应为数字")
     significant = entrance.lstrip("0")
     if not significant:
         raise ValidationError(field, "单元号不能为 0")
@@ -125,11 +132,12 @@ def _check_room(room: str, field: str) -> str:
     digits = room[1:] if room.startswith("B") else room
     if not _ROOM_DIGITS.match(digits):
         raise ValidationError(
-            field, f"房间号「{room}」应为数字，例如 1502（地下室写 B101 或 负101）"
+            field, f"房间号「{_shown(room)}」应为数字，例如 1502（地下室写 B101 或 负101）"
         )
     if not 3 <= len(digits) <= 4:
         raise ValidationError(
-            field, f"房间号「{room}」应为 3 到 4 位数字（楼层 + 两位户号），例如 1502 或 302"
+            field,
+            f"房间号「{_shown(room)}」应为 3 到 4 位数字（楼层 + 两位户号），例如 1502 或 302",
         )
     if digits.startswith("0"):
         raise ValidationError(field, f"房间号「{room}」的楼层不能为 0")

@@ -22,6 +22,7 @@ _ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _MOBILE_PREFIXES = ("+86", "0086", "86")
 _EXTENSION_SPLIT = re.compile(r"转|分机|ext\.?|x|#", re.IGNORECASE)
+_LANDLINE_WITH_EXTENSION = re.compile(r"(?:0[0-9]{2,3}-)?[1-9][0-9]{6,7}-[0-9]{1,6}")
 _MONEY = re.compile(r"^([0-9]+)(?:\.([0-9]*))?$")
 _MONEY_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
 MAX_MONEY_FEN = 10_000_000 * 100
@@ -127,16 +128,18 @@ def check_landline(text: str, field: str = "phone") -> str:
     digits = _digits_only(main)
     if not _ASCII_DIGITS.match(digits):
         raise ValidationError(field, "固定电话只能包含数字、空格、括号和短横线")
-    found = _split_landline(digits)
+    found = None
     groups = main.strip().split("-")
-    if found is None and not extension and len(groups) >= 2:
+    if not extension and len(groups) >= 2:
         # The canonical form 021-12345678-123 carries its extension after the last dash.
+        # When the groups before it already make a whole number, that reading wins: the
+        # printed 021-1234567-8 must read back as itself, not as 021-12345678.
         tail = _digits_only(groups[-1])
-        found = _split_landline(_digits_only("".join(groups[:-1])))
-        if found is not None and _ASCII_DIGITS.match(tail) and len(tail) <= 6:
-            extension = tail
-        else:
-            found = None
+        head = _split_landline(_digits_only("".join(groups[:-1])))
+        if head is not None and _ASCII_DIGITS.match(tail) and len(tail) <= 6:
+            found, extension = head, tail
+    if found is None:
+        found = _split_landline(digits)
     if found is None:
         if digits.startswith("0"):
             raise ValidationError(
@@ -152,10 +155,12 @@ def check_phone(text: str, field: str = "phone") -> str:
     """Check a mobile or landline number, whichever it is."""
     if not _digits_only(text):
         raise ValidationError(field, "电话不能为空")
-    try:
-        return check_mobile(text, field)
-    except ValidationError:
-        pass
+    # 1345678-9123 is how a landline with extension is printed, not a mobile in disguise
+    if not _LANDLINE_WITH_EXTENSION.fullmatch(normalize_text(text)):
+        try:
+            return check_mobile(text, field)
+        except ValidationError:
+            pass
     try:
         return check_landline(text, field)
     except ValidationError:

@@ -10,14 +10,14 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.properties import Outline, PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +30,13 @@ HEADER_SCAN_ROWS = 10
 _SECTION = re.compile(r"^[^（(]{0,12}(层|栋|幢|号楼|单元)\s*([（(].*[)）])?$")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 MIN_HEADINGS = 2
+_HEADING_LIMIT = 100  # no heading is longer; longer text is data, and the notes pattern is slow
+_AREA = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+MAX_MERGED_CELLS = 1_000_000
+_MERGE_REF = re.compile(
+    rb"<(?:[A-Za-z0-9_]+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"
+)
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls format (and .doc)
 
 # The headings the office's lists use, after normalisation, and the field each one fills.
 HEADINGS: dict[str, str] = {
@@ -93,6 +100,8 @@ class ImportTable:
 def heading_key(text: Any) -> str:
     """Normalise a heading: full-width folded, spaces, stars, colons and (notes) removed."""
     value = unicodedata.normalize("NFKC", str(text or ""))
+    if len(value) > _HEADING_LIMIT:
+        return value  # matches no heading; and .*? below is quadratic on a long "((((…"
     value = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", value)
     return re.sub(r"[\s*:：]", "", value)
 
@@ -126,32 +135,124 @@ def read_sheet(path: Path | str, sheet: str | int | None = None) -> ImportTable:
         raise UserError(f"找不到文件 {path}")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError("只能读取 .xlsx 文件；旧的 .xls 请在 Excel 中另存为 .xlsx 后再导入")
+    if _merged_cell_count(path) > MAX_MERGED_CELLS:
+        raise UserError(
+            f"{path.name} 中有覆盖整列或整个工作表的合并单元格，无法读取；"
+            "请在 Excel 中取消这些合并后再导入"
+        )
+    sheet_name, filled = _load(path, sheet)  # the workbook itself is gone once this returns
+    header_row = _find_header(filled)
+    width = max((column for row in filled.values() for column in row), default=0)
+    header = filled[header_row]
+    headers = [str(header[c]) if c in header else "" for c in range(1, width + 1)]
+    rows = []
+    for number in sorted(filled):
+        cells = tuple(filled[number].get(c) for c in range(1, width + 1))
+        if number > header_row and not _is_section(cells):
+            rows.append(SheetRow(number, cells))
+    return ImportTable(path.name, sheet_name, header_row, headers, rows, detect_mapping(headers))
+
+
+def _load(path: Path, sheet: str | int | None) -> tuple[str, dict[int, dict[int, Any]]]:
+    """Return the chosen sheet's name and its filled cells, merged blocks filled down."""
+    # The file is opened here, not by openpyxl: when loading fails half-way, openpyxl leaves
+    # its handle open, and on Windows the list then cannot be moved or saved over.
     try:
-        book = load_workbook(path, read_only=False, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UserError(f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{exc}）") from None
+        with path.open("rb") as file:
+            book = load_workbook(file, read_only=False, data_only=True)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a damaged or foreign file can fail anywhere inside openpyxl
+        raise UserError(_unreadable(path, exc)) from None
     try:
         ws = _choose_sheet(book, sheet)
-        grid = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        blank = {i for i, row in enumerate(grid) if all(v is None for v in row)}
+        filled = _filled_rows(ws)
         for merged in ws.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row, merged.max_row + 1):
-                grid[r - 1][merged.min_col - 1] = top
-        sheet_name = ws.title
+            _fill_merged(filled, merged.min_row, merged.max_row, merged.min_col)
+        return ws.title, filled
     finally:
         book.close()
-    header_index = _find_header(grid)
-    headers = [str(v) if v is not None else "" for v in grid[header_index]]
-    width = len(headers)
-    rows = [
-        SheetRow(i + 1, tuple(grid[i][:width]))
-        for i in range(header_index + 1, len(grid))
-        if i not in blank and not _is_section(grid[i])
-    ]
-    return ImportTable(
-        path.name, sheet_name, header_index + 1, headers, rows, detect_mapping(headers)
-    )
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """Say why a file is no workbook, naming the usual culprits (an .xls or a CSV renamed)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError:
+        head = b""
+    if isinstance(exc, PermissionError):
+        return f"无法读取 {path.name}：文件可能正被其他程序（如 Excel）独占打开，请关闭后重试"
+    if not head:
+        return f"无法读取 {path.name}：文件是空的（0 字节），请重新导出或复制该文件"
+    if head.startswith(_OLE2_MAGIC):
+        return (
+            f"无法读取 {path.name}：这是旧版 Excel（.xls）文件，只是扩展名改成了 .xlsx；"
+            "请在 Excel 中打开并另存为 .xlsx 后再导入"
+        )
+    detail = str(exc)[:200]
+    return f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{detail}）"
+
+
+def _merged_cell_count(path: Path) -> int:
+    """Count the cells the sheets' merged blocks cover, straight from the XML.
+
+    openpyxl makes an object for every cell of a merged block while loading: a block over
+    a whole column takes a minute, one over the whole sheet never finishes. A file that is
+    no workbook counts 0 here; loading it says what is wrong.
+    """
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(info) as member:
+                    tail = b""
+                    while chunk := member.read(1 << 20):
+                        data = tail + chunk
+                        end = 0
+                        for match in _MERGE_REF.finditer(data):
+                            total += _block_size(match)
+                            end = match.end()
+                        tail = data[max(end, len(data) - 200) :]  # a ref cut by the chunk
+    except Exception:
+        return 0
+    return total
+
+
+def _block_size(match: re.Match[bytes]) -> int:
+    first_col, first_row, last_col, last_row = (g.decode() for g in match.groups())
+    width = column_index_from_string(last_col) - column_index_from_string(first_col) + 1
+    return max(width, 1) * max(int(last_row) - int(first_row) + 1, 1)
+
+
+def _filled_rows(ws: Worksheet) -> dict[int, dict[int, Any]]:
+    """Return row → column → value (both from 1) of the cells that hold something.
+
+    Read from the sheet's own cell store, not iter_rows: that makes a cell for every empty
+    place up to the farthest used one, and one stray entry in Z200000 then costs gigabytes.
+    """
+    filled: dict[int, dict[int, Any]] = {}
+    for (row, column), cell in ws._cells.items():
+        value = _cell(cell.value)
+        if value is not None:
+            filled.setdefault(row, {})[column] = value
+    return filled
+
+
+def _fill_merged(filled: dict[int, dict[int, Any]], top: int, bottom: int, column: int) -> None:
+    """Copy a merged block's value down its first column, into rows that are not blank."""
+    value = filled.get(top, {}).get(column)
+    if value is None:
+        return
+    below = range(top + 1, bottom + 1)
+    # a block over a whole column is a million rows: walk whichever side is shorter
+    numbers = below if len(below) <= len(filled) else [n for n in filled if n in below]
+    for number in numbers:
+        if number in filled:
+            filled[number][column] = value
 
 
 def _choose_sheet(book: Any, sheet: str | int | None) -> Worksheet:
@@ -164,21 +265,22 @@ def _choose_sheet(book: Any, sheet: str | int | None) -> Worksheet:
             raise UserError(f"工作簿中没有名为「{sheet}」的工作表")
         return book[sheet]
     for ws in book.worksheets:
-        if any(v not in (None, "") for row in ws.iter_rows(values_only=True) for v in row):
+        if any(cell.value not in (None, "") for cell in ws._cells.values()):
             return ws
     raise UserError("工作簿是空的，没有可导入的内容")
 
 
-def _is_section(row: list[Any]) -> bool:
+def _is_section(row: tuple[Any, ...]) -> bool:
     # a band such as "15 层（2 户，3 人）" or "3栋" alone on its row groups the rows below it
     filled = [v for v in row if v is not None]
     return len(filled) == 1 and isinstance(filled[0], str) and bool(_SECTION.match(filled[0]))
 
 
-def _find_header(grid: list[list[Any]]) -> int:
-    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        if sum(1 for v in row if heading_key(v) in HEADINGS) >= MIN_HEADINGS:
-            return index
+def _find_header(filled: dict[int, dict[int, Any]]) -> int:
+    for number in range(1, HEADER_SCAN_ROWS + 1):
+        values = filled.get(number, {}).values()
+        if sum(1 for v in values if heading_key(v) in HEADINGS) >= MIN_HEADINGS:
+            return number
     raise UserError(
         f"在前 {HEADER_SCAN_ROWS} 行中找不到表头（例如 房号、姓名、手机），请检查是否选对了工作表"
     )
@@ -209,8 +311,9 @@ def read_date(value: Any) -> date:
         value = cell_text(value)
     text = normalize_text(str(value)).split(" ")[0].rstrip("日号")
     text = re.sub(r"[年月/.]", "-", text)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
-        r"(\d{4})(\d{2})(\d{2})", text
+    # [0-9], not \d: int() would read Arabic-Indic and other scripts' digits as well
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text) or re.fullmatch(
+        r"([0-9]{4})([0-9]{2})([0-9]{2})", text
     )
     if match is None:
         raise ValueError(text)
@@ -225,10 +328,11 @@ def read_area(value: Any) -> int | None:
     text = re.sub(r"(平方米|平米|平|m2|M2)$", "", cell_text(value)).strip()
     if not text:
         return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
+    # Plain decimals only: Decimal() also takes NaN (whose comparison below raises), 1e2,
+    # 8_9 and other scripts' digits.
+    if not _AREA.fullmatch(text):
+        raise ValueError(text)
+    amount = Decimal(text)
     if not 0 < amount < 100_000:
         raise ValueError(text)
     return int((amount * 100).to_integral_value())

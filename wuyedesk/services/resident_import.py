@@ -70,6 +70,8 @@ _FIELD_LABELS = {
 _TEXT_FIELDS = ("name", "gender", "employer", "emergency_name", "emergency_phone", "plate")
 _PHONE_SPLIT = re.compile(r"[/,，;；、]|\s{2,}")
 _EMERGENCY = re.compile(r"^(?P<n>.*?)[\s:：,，]*(?P<p>\+?\d[\d\s\-]{6,}\d)$")
+_EMERGENCY_LIMIT = 80  # a name and a number; _EMERGENCY backtracks quadratically on more
+_SHOWN_LIMIT = 20
 _GENDER_WORDS = {"男性": "男", "女性": "女", "M": "男", "F": "女", "m": "男", "f": "女"}
 
 
@@ -199,7 +201,7 @@ class _RowReader:
             return "owner"
         role = ROLE_WORDS.get(word.lower() if word.isascii() else word)
         if role is None:
-            self.problem("role", f"身份「{word}」无法识别，应为 业主、租户 或 家庭成员")
+            self.problem("role", f"身份「{_shown(word)}」无法识别，应为 业主、租户 或 家庭成员")
         return role
 
     def phones(self, data: dict[str, Any]) -> None:
@@ -217,7 +219,7 @@ class _RowReader:
 
     def emergency(self, data: dict[str, Any]) -> None:
         name = data.get("emergency_name") or ""
-        match = _EMERGENCY.match(name)
+        match = _EMERGENCY.match(name) if len(name) <= _EMERGENCY_LIMIT else None
         if match and not data.get("emergency_phone"):
             data["emergency_name"] = match.group("n").strip() or None
             data["emergency_phone"] = match.group("p")
@@ -251,7 +253,8 @@ class _RowReader:
         try:
             return read_date(value)
         except ValueError:
-            self.problem(name, f"日期「{_text(value)}」无法识别，应写成 2024-03-15 这样的日期")
+            shown = _shown(_text(value))
+            self.problem(name, f"日期「{shown}」无法识别，应写成 2024-03-15 这样的日期")
             return None
 
     def area(self) -> int | None:
@@ -259,8 +262,13 @@ class _RowReader:
         try:
             return read_area(value)
         except ValueError:
-            self.problem("area", f"建筑面积「{_text(value)}」应为平方米数，例如 89.50")
+            self.problem("area", f"建筑面积「{_shown(_text(value))}」应为平方米数，例如 89.50")
             return None
+
+
+def _shown(text: str) -> str:
+    """Quote a cell in a message, cut short: a pasted essay must not become the message."""
+    return text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…"
 
 
 def _looks_landline(number: str) -> bool:
