@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from tests.conftest import build_template, open_copy
@@ -179,7 +180,7 @@ COLUMNS: dict[str, Any] = {
     "车牌号": st.one_of(st.none(), st.sampled_from(["沪A12345", "粤BD12345", "沪A1234", "A12345"])),
     "性别": st.sampled_from([None, "男", "女", "M", "f", "男性", "未知"]),
     "工作单位": st.one_of(st.none(), texts),
-}  # fmt: skip
+}
 
 
 @st.composite
@@ -223,14 +224,8 @@ def sheets(draw: st.DrawFn) -> Sheet:
         merges.append((top, draw(st.sampled_from([r for r in data if r > top]))))
     elif kind == "header" and data:  # a block from the header down into the data
         merges.append((header_row, draw(st.sampled_from(data))))
-    letter = _letter(columns[0])
+    letter = get_column_letter(columns[0])
     return Sheet(header_row, columns, rows, [f"{letter}{a}:{letter}{b}" for a, b in merges])
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)
 
 
 def write(sheet: Sheet, path: Path, title: str | None = "锦绣花园业主名单") -> Path:
@@ -238,7 +233,7 @@ def write(sheet: Sheet, path: Path, title: str | None = "锦绣花园业主名�
     ws = book.active
     if title and sheet.header_row > 1:
         ws.cell(row=1, column=1, value=title)
-        ws.merge_cells(f"A1:{_letter(sheet.columns[-1])}1")
+        ws.merge_cells(f"A1:{get_column_letter(sheet.columns[-1])}1")
     for heading, column in zip(HEADER, sheet.columns, strict=True):
         ws.cell(row=sheet.header_row, column=column, value=heading)
     for number, values in sheet.rows.items():
@@ -750,10 +745,9 @@ def test_a_merged_block_over_a_whole_column_is_refused_quickly(tmp_path: Path) -
 def test_a_hundred_thousand_rows(template: tuple[Path, bytes], tmp_path: Path) -> None:
     """Read and check 100,000 rows (one in a thousand bad), then import a slice of them.
 
-    Measured on the 2-core build machine (see the report of the change that added this):
-    reading and previewing take about a minute and under half a gigabyte; a confirmed import
-    of all 100,000 people takes about 11 ms a person (some 20 minutes), so only 5,000 are
-    committed here.
+    On a 2-core machine reading and previewing took about 35 s and under half a gigabyte;
+    a confirmed import of all 100,000 people took 7–11 ms a person (12–19 minutes), so only
+    5,000 are committed here.
     """
     book = Workbook(write_only=True)
     ws = book.create_sheet("名单")
