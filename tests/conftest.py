@@ -1,17 +1,87 @@
-"""Shared fixtures: a real encrypted office file in a temporary folder."""
+"""Shared fixtures: a real encrypted office file in a temporary folder.
+
+With `WUYEDESK_TEST_DB=postgresql` (and `WUYEDESK_TEST_PG` naming a server account that may
+create databases, e.g. `postgresql+psycopg://wuyedesk:wuyedesk@127.0.0.1/postgres`) the same
+tests run on a real PostgreSQL server instead: each office path a test uses stands for its
+own new database (named after the path), a template is copied with CREATE DATABASE …
+TEMPLATE, and every database a test made is dropped after it. Tests of what only an office
+file has (the file's bytes, backups, key files, SQLite's locks) carry the `file_only` mark
+and are skipped there.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wuyedesk.services.context import Actor
 from wuyedesk.services.office import init_office
 from wuyedesk.store import keys
+from wuyedesk.store.location import Location, ServerDb
 from wuyedesk.store.office_file import OfficeFile, open_office_file
+
+BACKEND = os.environ.get("WUYEDESK_TEST_DB", "sqlite")
+ON_SERVER = BACKEND == "postgresql"
+PG_ADMIN = os.environ.get(
+    "WUYEDESK_TEST_PG", "postgresql+psycopg://wuyedesk:wuyedesk@127.0.0.1/postgres"
+)
+_created: list[str] = []
+_templates: set[str] = set()
+_admin: Any = None
+
+
+def _admin_conn() -> Any:
+    global _admin
+    if _admin is None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(PG_ADMIN)
+        _admin = psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+        )
+    return _admin
+
+
+def server_db(path: Path | ServerDb) -> ServerDb:
+    """Return the server database that stands for an office path in this test run."""
+    if isinstance(path, ServerDb):
+        return path
+    from sqlalchemy.engine import make_url
+
+    digest = hashlib.sha1(str(Path(os.path.abspath(path))).encode()).hexdigest()[:20]
+    return ServerDb(make_url(PG_ADMIN).set(database=f"wdt_{digest}").render_as_string(False))
+
+
+def _create_database(db: ServerDb, template: ServerDb | None = None) -> None:
+    conn = _admin_conn()
+    conn.execute(f'DROP DATABASE IF EXISTS "{db.database}" WITH (FORCE)')
+    source = f' TEMPLATE "{template.database}"' if template else ""
+    conn.execute(f'CREATE DATABASE "{db.database}"{source}')
+    _created.append(db.database)
+
+
+def _drop_databases(names: list[str]) -> None:
+    conn = _admin_conn()
+    for name in names:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def location(path: Path | ServerDb) -> Location:
+    """Return where a test's office at `path` lives on this run's back end."""
+    return server_db(path) if ON_SERVER else path
+
 
 PASSPHRASE = "correct horse 12"
 DIRECTOR_PIN = "1357"
@@ -20,10 +90,12 @@ DIRECTOR_PIN = "1357"
 FAST_N = 2**12
 
 
-def make_office(path: Path) -> tuple[OfficeFile, str]:
+def make_office(path: Path | ServerDb) -> tuple[OfficeFile, str]:
     """Create a real office file with a director, quickly."""
+    if ON_SERVER:
+        _create_database(server_db(path))
     return init_office(
-        path,
+        location(path),
         PASSPHRASE,
         office_name="测试物业管理处",
         estate_name="幸福小区",
@@ -50,6 +122,8 @@ def build_template(folder: Path, *buildings: tuple[str, int, int, int]) -> tuple
         )
     key = office.data_key
     office.close()
+    if ON_SERVER:
+        _templates.add(server_db(path).database)
     return path, key
 
 
@@ -57,6 +131,9 @@ def open_copy(template: tuple[Path, bytes], folder: Path) -> OfficeFile:
     """Open a private copy of a template office (much faster than building it again)."""
     source, key = template
     path = folder / "office.wuye"
+    if ON_SERVER:
+        _create_database(server_db(path), template=server_db(source))
+        return open_office_file(server_db(path), key)
     shutil.copy(source, path)
     shutil.copy(keys.key_path(source), keys.key_path(path))
     return open_office_file(path, key)
@@ -66,6 +143,42 @@ def open_copy(template: tuple[Path, bytes], folder: Path) -> OfficeFile:
 def office_path(tmp_path: Path) -> Path:
     """Return where a test's office file lives."""
     return tmp_path / "office.wuye"
+
+
+@pytest.fixture
+def office_location(office_path: Path) -> Location:
+    """Return where a test's office lives: its file, or its server database."""
+    return location(office_path)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a server run, skip what only an office file has."""
+    if not ON_SERVER:
+        return
+    skip = pytest.mark.skip(reason="office-file feature (SQLCipher file); not on a server")
+    for item in items:
+        if item.get_closest_marker("file_only"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """Drop the server databases a test made (templates stay until the run ends)."""
+    if not ON_SERVER:
+        yield
+        return
+    before = len(_created)
+    yield
+    made = [n for n in _created[before:] if n not in _templates]
+    del _created[before:]
+    _created.extend(n for n in made if n in _templates)
+    _drop_databases(made)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop every database this run left (the templates)."""
+    if ON_SERVER and _created:
+        _drop_databases(list(dict.fromkeys(_created)))
 
 
 @pytest.fixture

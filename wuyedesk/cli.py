@@ -21,6 +21,7 @@ from wuyedesk.paths import default_office_path
 from wuyedesk.services import listing
 from wuyedesk.services import office as office_service
 from wuyedesk.services.context import Actor
+from wuyedesk.store.location import Location, parse_location
 from wuyedesk.store.office_file import OfficeFile
 
 PASSPHRASE_ENV = "WUYEDESK_PASSPHRASE"
@@ -77,7 +78,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_recovery(path: Path, recovery: str) -> None:
+def _print_recovery(path: Location, recovery: str) -> None:
     line = "=" * 60
     _say(f"已创建办公文件：{path}")
     _say(line)
@@ -96,7 +97,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.households < 1 or args.households > 50_000:
         raise UserError("--households 应在 1 到 50000 之间")
     started = time.perf_counter()
-    if args.db.exists():
+    if office_service.office_exists(args.db):
         office = _open(args)
     else:
         passphrase = _secret(PASSPHRASE_ENV, "设置办公室密码：", confirm=True)
@@ -394,7 +395,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wuyedesk", description="物业管理处桌面程序 wuyedesk")
     parser.add_argument("--version", action="version", version=f"wuyedesk {__version__}")
     parser.add_argument(
-        "--db", type=Path, default=None, help="办公文件路径（默认 WUYEDESK_DB 或用户数据文件夹）"
+        "--db",
+        default=None,
+        help="办公文件路径，或服务器数据库地址 postgresql+psycopg://用户:密码@主机/数据库名"
+        "（默认 WUYEDESK_DB 或用户数据文件夹）",
     )
     sub = parser.add_subparsers(dest="command")
 
@@ -468,9 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.db = (args.db or default_office_path()).expanduser()
     func = getattr(args, "func", cmd_gui)
     try:
+        args.db = parse_location(args.db or os.environ.get("WUYEDESK_DB") or default_office_path())
         return func(args)
     except UserError as exc:
         sys.stderr.write(f"wuyedesk: {exc.message}\n")

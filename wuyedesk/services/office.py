@@ -13,6 +13,7 @@ from typing import TypeVar
 import sqlcipher3
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
 from wuyedesk.domain.roles import Role
@@ -31,6 +32,7 @@ from wuyedesk.store.backup import (
     verify_backup,
     write_problem,
 )
+from wuyedesk.store.location import Location, ServerDb
 from wuyedesk.store.models import Office
 from wuyedesk.store.office_file import (
     OfficeFile,
@@ -78,7 +80,7 @@ class CheckReport:
 
 
 def init_office(
-    path: Path,
+    path: Location,
     passphrase: str,
     *,
     office_name: str,
@@ -109,13 +111,13 @@ def init_office(
             add_staff_in(session, setup, director_name, Role.director.value, director_pin)
     except BaseException:
         office.close()
-        remove_office_files(Path(path))
+        remove_office_files(_location(path))
         raise
     return office, recovery
 
 
 def unlock(
-    path: Path,
+    path: Location,
     *,
     passphrase: str | None = None,
     recovery: str | None = None,
@@ -128,9 +130,9 @@ def unlock(
     store/attempts): after three in a row, unlocking is refused for a growing
     while without even trying the secret. `clock` gives the time (tests).
     """
-    path = Path(path)
+    path = _location(path)
     data_key = None
-    if use_remembered and path.exists():
+    if use_remembered and (isinstance(path, ServerDb) or path.exists()):
         data_key = remembered.recall(keys.read_key_file(path).office_id)
     if data_key is None:
         data_key = _limited(
@@ -140,11 +142,31 @@ def unlock(
         return open_office_file(path, data_key)
     except OfficeFileError:
         # SQLite reports a read-only folder as a file it cannot read: name the real cause.
-        _refuse_read_only(path)
+        if not isinstance(path, ServerDb):
+            _refuse_read_only(path)
         raise
 
 
-def _limited(path: Path, clock: Callable[[], float], attempt: Callable[[], _T]) -> _T:
+def office_exists(path: Location) -> bool:
+    """Tell whether an office is already kept there (a file, or a server database's tables)."""
+    if not isinstance(path, ServerDb):
+        return Path(path).exists()
+    from sqlalchemy import inspect
+
+    from wuyedesk.store.engine import make_server_engine
+
+    engine = make_server_engine(path.sqlalchemy_url)
+    try:
+        return "office" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def _location(path: Location | str) -> Location:
+    return path if isinstance(path, ServerDb) else Path(path)
+
+
+def _limited(path: Location, clock: Callable[[], float], attempt: Callable[[], _T]) -> _T:
     """Run one try of a secret under the rate limit; count a wrong one, clear on success."""
     attempts.check_allowed(path, clock=clock)
     try:
@@ -185,22 +207,22 @@ def office_info(office: OfficeFile) -> OfficeInfo:
 
 
 def change_passphrase(
-    path: Path, old: str, new: str, *, clock: Callable[[], float] = time.time
+    path: Location, old: str, new: str, *, clock: Callable[[], float] = time.time
 ) -> None:
     """Change the office passphrase by rewrapping the data key; the records are not rewritten.
 
     A wrong old passphrase counts as a failed unlock (same rate limit as unlock).
     """
-    path = Path(path)
-    _limited(path, clock, lambda: keys.change_passphrase(path, old, new))
+    place = _location(path)
+    _limited(place, clock, lambda: keys.change_passphrase(place, old, new))
 
 
 def reset_passphrase(
-    path: Path, recovery: str, new: str, *, clock: Callable[[], float] = time.time
+    path: Location, recovery: str, new: str, *, clock: Callable[[], float] = time.time
 ) -> None:
     """Set a new passphrase with the printed recovery key (rate-limited like unlock)."""
-    path = Path(path)
-    _limited(path, clock, lambda: keys.reset_passphrase_with_recovery(path, recovery, new))
+    place = _location(path)
+    _limited(place, clock, lambda: keys.reset_passphrase_with_recovery(place, recovery, new))
 
 
 def backup(office: OfficeFile, actor: Actor, target: Path) -> None:
@@ -243,13 +265,18 @@ def check(office: OfficeFile) -> CheckReport:
     """Check integrity, schema version and the audit chain."""
     problems: list[str] = []
     with office.transaction() as session:
-        rows = session.execute(text("PRAGMA integrity_check")).all()
-        integrity = "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
-        if integrity != "ok":
-            problems.append(f"完整性检查未通过：{integrity}")
-        fk = session.execute(text("PRAGMA foreign_key_check")).all()
-        if fk:
-            problems.append(f"有 {len(fk)} 条记录引用了不存在的记录")
+        if office.is_server:
+            # The server keeps its own pages and foreign keys; reading every sealed value
+            # back proves the key opens them all.
+            integrity = "ok" if _sealed_values_open(session, problems) else "sealed"
+        else:
+            rows = session.execute(text("PRAGMA integrity_check")).all()
+            integrity = "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+            if integrity != "ok":
+                problems.append(f"完整性检查未通过：{integrity}")
+            fk = session.execute(text("PRAGMA foreign_key_check")).all()
+            if fk:
+                problems.append(f"有 {len(fk)} 条记录引用了不存在的记录")
         chain = audit.verify(session)
         if not chain.ok:
             problems.append(f"审计日志被改动：{chain.reason}")
@@ -260,6 +287,30 @@ def check(office: OfficeFile) -> CheckReport:
     if revision != head:
         problems.append(f"结构版本 {revision} 不是最新的 {head}")
     return CheckReport(integrity, revision, head, chain.lines, chain.reason, problems)
+
+
+def _sealed_values_open(session: Session, problems: list[str]) -> bool:
+    """Read every sealed column of a server database; name the first that does not open."""
+    from wuyedesk.store.models import Contact, HelpRequest, RepairOrder, Resident, Staff
+
+    columns = (
+        Resident.phone,
+        Resident.landline,
+        Resident.id_number,
+        Resident.emergency_phone,
+        Staff.phone,
+        Contact.phone,
+        HelpRequest.phone,
+        RepairOrder.phone,
+    )
+    for column in columns:
+        try:
+            for _value in session.execute(select(column)).scalars():
+                pass
+        except OfficeFileError as exc:
+            problems.append(str(exc))
+            return False
+    return True
 
 
 def verify_audit(office: OfficeFile, actor: Actor) -> audit.ChainReport:
@@ -295,6 +346,8 @@ def daily_backup(
     warning: the office file is open and usable all the same, and no older
     backup has been removed.
     """
+    if office.is_server:
+        return None  # a server database is backed up by its administrator (pg_dump)
     day = today or date.today()
     folder = Path(folder) if folder is not None else daily_folder(office.path)
     target = daily_backup_path(folder, office.path, day)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.paths import user_data_dir
+from wuyedesk.store.location import Location, ServerDb
 
 FREE_FAILURES = 3
 # Wait after the 3rd, 4th, 5th... failure in a row; the last one repeats.
@@ -49,8 +51,11 @@ class AttemptState:
     last_failure: float = 0.0
 
 
-def attempts_path(db_path: Path) -> Path:
-    """Return the state file's path for an office file."""
+def attempts_path(db_path: Location) -> Path:
+    """Return the state file's path for an office file (for a server database: in this
+    PC's user data folder, named after the database without its password)."""
+    if isinstance(db_path, ServerDb):
+        return user_data_dir() / "servers" / f"{db_path.local_name}.attempts"
     db_path = Path(db_path)
     return db_path.with_name(db_path.name + ".attempts")
 
@@ -62,7 +67,7 @@ def wait_after(failures: int) -> int:
     return WAITS_SECONDS[min(failures - FREE_FAILURES, len(WAITS_SECONDS) - 1)]
 
 
-def read_state(db_path: Path) -> AttemptState:
+def read_state(db_path: Location) -> AttemptState:
     """Return the recorded failures; a missing or unreadable file counts as none."""
     try:
         data = json.loads(attempts_path(db_path).read_text(encoding="utf-8"))
@@ -71,7 +76,7 @@ def read_state(db_path: Path) -> AttemptState:
         return AttemptState()
 
 
-def seconds_to_wait(db_path: Path, *, clock: Clock = time.time) -> int:
+def seconds_to_wait(db_path: Location, *, clock: Clock = time.time) -> int:
     """Return how long unlocking must still wait (0: a try is allowed now)."""
     state = read_state(db_path)
     wait = wait_after(state.failures)
@@ -82,31 +87,33 @@ def seconds_to_wait(db_path: Path, *, clock: Clock = time.time) -> int:
     return max(0, math.ceil(wait - since))
 
 
-def check_allowed(db_path: Path, *, clock: Clock = time.time) -> None:
+def check_allowed(db_path: Location, *, clock: Clock = time.time) -> None:
     """Raise TooManyAttempts while the wait after repeated failures runs."""
     seconds = seconds_to_wait(db_path, clock=clock)
     if seconds:
         raise TooManyAttempts(read_state(db_path).failures, seconds)
 
 
-def record_failure(db_path: Path, *, clock: Clock = time.time) -> AttemptState:
+def record_failure(db_path: Location, *, clock: Clock = time.time) -> AttemptState:
     """Count one more wrong secret; return the new state."""
     state = AttemptState(read_state(db_path).failures + 1, clock())
     _write(db_path, state)
     return state
 
 
-def record_success(db_path: Path) -> None:
+def record_success(db_path: Location) -> None:
     """Forget the failures after a correct secret."""
     with contextlib.suppress(OSError):
         attempts_path(db_path).unlink(missing_ok=True)
 
 
-def _write(db_path: Path, state: AttemptState) -> None:
+def _write(db_path: Location, state: AttemptState) -> None:
     path = attempts_path(db_path)
     tmp = path.with_name(path.name + ".tmp")
     body = json.dumps({"failures": state.failures, "last_failure": state.last_failure})
     try:
+        if isinstance(db_path, ServerDb):
+            path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(body)
             handle.flush()

@@ -83,3 +83,40 @@ def _use_explicit_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_server_engine(url: Any) -> Engine:
+    """Return an engine on a PostgreSQL database (psycopg 3), refusing one it cannot reach."""
+    from sqlalchemy.exc import OperationalError
+
+    engine = create_engine(
+        url,
+        pool_size=2,
+        max_overflow=4,
+        pool_pre_ping=True,
+        # A lock held by another desk is waited for, as the file's busy timeout does.
+        connect_args={
+            "connect_timeout": 10,
+            "application_name": "wuyedesk",
+            "options": "-c lock_timeout=5000 -c timezone=UTC",
+        },
+    )
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        engine.dispose()
+        raise OfficeFileError(server_message(exc)) from None
+    return engine
+
+
+def server_message(exc: BaseException) -> str:
+    """Turn a connection failure into one line a clerk can pass to the administrator."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return "数据库服务器拒绝了用户名或密码，请向管理员确认数据库地址中的账号"
+    if "does not exist" in text and "database" in text:
+        return "数据库服务器上没有这个数据库，请先由管理员创建"
+    if "timeout" in text or "connection refused" in text or "could not" in text:
+        return "无法连接数据库服务器（地址或端口不对，或服务器未运行），请检查网络后重试"
+    return "无法连接数据库服务器：" + str(getattr(exc, "orig", exc)).strip().splitlines()[0][:80]

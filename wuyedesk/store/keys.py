@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
+from wuyedesk.store.location import Location, ServerDb
 
 FORMAT = "wuyedesk-keys"
 FORMAT_VERSION = 1
@@ -166,25 +167,32 @@ def check_passphrase_strength(passphrase: str) -> None:
 
 
 def create_key_file(
-    db_path: Path,
+    db_path: Location,
     passphrase: str,
     *,
     passphrase_n: int = PASSPHRASE_N,
     recovery_n: int = RECOVERY_N,
+    write: bool = True,
 ) -> tuple[KeyFile, bytes, str]:
-    """Create and write a key file; return it, the data key and the recovery key."""
+    """Create (and write, unless told not to) a key file; return it, the data key and the
+    recovery key."""
     check_passphrase_strength(passphrase)
     keyfile = KeyFile(office_id=str(uuid.uuid4()))
     data_key = new_data_key()
     recovery = new_recovery_key()
     keyfile.wrap("passphrase", passphrase, data_key, passphrase_n)
     keyfile.wrap("recovery", recovery, data_key, recovery_n)
-    write_key_file(db_path, keyfile)
+    if write:
+        write_key_file(db_path, keyfile)
     return keyfile, data_key, recovery
 
 
-def read_key_file(db_path: Path) -> KeyFile:
+def read_key_file(db_path: Location) -> KeyFile:
     """Read the key file beside the database, with a clear message when it is missing."""
+    if isinstance(db_path, ServerDb):
+        from wuyedesk.store import server_keys
+
+        return KeyFile.from_bytes(server_keys.read(db_path))
     path = key_path(db_path)
     try:
         raw = path.read_bytes()
@@ -197,8 +205,13 @@ def read_key_file(db_path: Path) -> KeyFile:
     return KeyFile.from_bytes(raw)
 
 
-def write_key_file(db_path: Path, keyfile: KeyFile) -> None:
+def write_key_file(db_path: Location, keyfile: KeyFile) -> None:
     """Write the key file atomically: a crash leaves the old or the new file, never half."""
+    if isinstance(db_path, ServerDb):
+        from wuyedesk.store import server_keys
+
+        server_keys.write(db_path, keyfile.to_bytes())
+        return
     path = key_path(db_path)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as handle:
@@ -209,7 +222,7 @@ def write_key_file(db_path: Path, keyfile: KeyFile) -> None:
     _fsync_dir(path.parent)
 
 
-def change_passphrase(db_path: Path, old: str, new: str, *, n: int | None = None) -> None:
+def change_passphrase(db_path: Location, old: str, new: str, *, n: int | None = None) -> None:
     """Rewrap the passphrase slot; the database and the recovery slot stay as they are."""
     check_passphrase_strength(new)
     keyfile = read_key_file(db_path)
@@ -219,7 +232,7 @@ def change_passphrase(db_path: Path, old: str, new: str, *, n: int | None = None
     write_key_file(db_path, keyfile)
 
 
-def reset_passphrase_with_recovery(db_path: Path, recovery: str, new: str) -> None:
+def reset_passphrase_with_recovery(db_path: Location, recovery: str, new: str) -> None:
     """Set a new passphrase using the printed recovery key."""
     check_passphrase_strength(new)
     keyfile = read_key_file(db_path)

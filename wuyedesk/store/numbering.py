@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from wuyedesk.store.models import NumberCounter
@@ -34,17 +36,18 @@ def next_numbers(session: Session, kind: str, year: int, count: int) -> list[str
     if count < 1:
         return []
     prefix = PREFIXES[kind]
+    # One statement that creates the year's counter or bumps it: the row lock it takes
+    # makes a second desk's save wait for this transaction, so numbers never repeat, and
+    # two desks opening a new year at once cannot both insert the counter.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(NumberCounter).values(prefix=prefix, year=year, last=count)
+    statement = statement.on_conflict_do_update(
+        index_elements=[NumberCounter.prefix, NumberCounter.year],
+        set_={"last": NumberCounter.last + count},
+    )
     last = session.execute(
-        update(NumberCounter)
-        .where(NumberCounter.prefix == prefix, NumberCounter.year == year)
-        .values(last=NumberCounter.last + count)
-        .returning(NumberCounter.last)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-    if last is None:
-        session.add(NumberCounter(prefix=prefix, year=year, last=count))
-        session.flush()
-        last = count
+        statement.returning(NumberCounter.last), execution_options={"synchronize_session": False}
+    ).scalar_one()
     return [format_number(prefix, year, serial) for serial in range(last - count + 1, last + 1)]
 
 

@@ -7,25 +7,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, insert, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
-from wuyedesk.store import keys, schema
+from wuyedesk.store import keys, schema, sealing, server_keys
 from wuyedesk.store.backup import make_backup
-from wuyedesk.store.engine import make_engine
-from wuyedesk.store.models import Office
+from wuyedesk.store.engine import make_engine, make_server_engine, server_message
+from wuyedesk.store.location import Location, ServerDb
+from wuyedesk.store.models import Base, Office
 
 KEY_SLOT_PASSPHRASE = "passphrase"
 KEY_SLOT_RECOVERY = "recovery"
 
 
+FILE_ONLY = "此功能只适用于本机的办公文件；服务器上的办公数据库由数据库管理员备份和检查"
+
+
 @dataclass
 class OfficeFile:
-    """An open office file: its engine and the data key that opened it."""
+    """An open office (a file, or a server database): its engine and the data key."""
 
-    path: Path
+    location: Location
     engine: Engine
     office_uid: str
     data_key: bytes = field(repr=False)
@@ -34,6 +38,18 @@ class OfficeFile:
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_server(self) -> bool:
+        """Tell whether the records live on a database server."""
+        return isinstance(self.location, ServerDb)
+
+    @property
+    def path(self) -> Path:
+        """Return the office file's path; refuse for a server database (file-only features)."""
+        if isinstance(self.location, ServerDb):
+            raise OfficeFileError(FILE_ONLY)
+        return self.location
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -44,6 +60,7 @@ class OfficeFile:
     def close(self) -> None:
         """Close every connection and forget the data key."""
         self.engine.dispose()
+        sealing.detach(self.engine)
         self.data_key = b""
 
 
@@ -54,7 +71,7 @@ def translate_errors() -> Iterator[None]:
         yield
     except OperationalError as exc:
         text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text:
+        if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
             raise OfficeFileError(
                 "办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容"
             ) from None
@@ -66,11 +83,13 @@ def translate_errors() -> Iterator[None]:
             raise OfficeFileError("办公文件所在的文件夹是只读的，本次未保存任何内容") from None
         if "unable to open" in text:
             raise OfficeFileError("无法打开办公文件（文件夹不存在或没有权限）") from None
+        if "server" in text or "connection" in text or "could not" in text:
+            raise OfficeFileError(server_message(exc) + "；本次未保存任何内容") from None
         raise
 
 
 def create_office_file(
-    path: Path,
+    path: Location,
     passphrase: str,
     *,
     office_name: str,
@@ -78,9 +97,11 @@ def create_office_file(
     passphrase_n: int = keys.PASSPHRASE_N,
 ) -> tuple[OfficeFile, str]:
     """Create a new office file and its key file; return it open and the recovery key."""
-    path = Path(path)
     if not office_name.strip() or not estate_name.strip():
         raise UserError("请填写管理处名称和小区名称")
+    if isinstance(path, ServerDb):
+        return _create_server_office(path, passphrase, office_name, estate_name, passphrase_n)
+    path = Path(path)
     if path.exists() or keys.key_path(path).exists():
         raise OfficeFileError(f"{path} 已存在，不会覆盖现有的办公文件")
     if not path.parent.exists():
@@ -105,16 +126,67 @@ def create_office_file(
     return office, recovery
 
 
-def remove_office_files(path: Path) -> None:
+def _create_server_office(
+    db: ServerDb, passphrase: str, office_name: str, estate_name: str, passphrase_n: int
+) -> tuple[OfficeFile, str]:
+    """Create the office in an empty server database: schema, key slots and office row in
+    one transaction, so a failure leaves the database as empty as it was."""
+    keyfile, data_key, recovery = keys.create_key_file(
+        db, passphrase, passphrase_n=passphrase_n, write=False
+    )
+    engine = make_server_engine(db.sqlalchemy_url)
+    try:
+        if inspect(engine).get_table_names():
+            raise OfficeFileError(
+                f"数据库 {db.database} 不是空的，不会在其中创建办公室；请使用新建的空数据库"
+            )
+        sealing.attach(engine, data_key)
+
+        def first_rows(conn: Connection) -> None:
+            server_keys.write_in(conn, keyfile.to_bytes())
+            conn.execute(
+                insert(Office).values(
+                    office_uid=keyfile.office_id,
+                    name=office_name.strip(),
+                    estate_name=estate_name.strip(),
+                )
+            )
+
+        with translate_errors():
+            schema.upgrade(engine, then=first_rows)
+    except BaseException:
+        engine.dispose()
+        raise
+    return OfficeFile(db, engine, keyfile.office_id, data_key), recovery
+
+
+def remove_server_office(db: ServerDb) -> None:
+    """Drop what a failed set-up put into a server database that was empty before."""
+    engine = make_server_engine(db.sqlalchemy_url)
+    try:
+        with engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            for table in ("resident_fts", "office_key", "alembic_version"):
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+            conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    finally:
+        engine.dispose()
+
+
+def remove_office_files(path: Location) -> None:
     """Delete a half-created office file and its companions (set-up failed part way)."""
+    if isinstance(path, ServerDb):
+        remove_server_office(path)
+        return
     for leftover in (path, keys.key_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
 
 
-def unlock_key(path: Path, *, passphrase: str | None = None, recovery: str | None = None) -> bytes:
+def unlock_key(
+    path: Location, *, passphrase: str | None = None, recovery: str | None = None
+) -> bytes:
     """Return the data key from the passphrase or the recovery key."""
-    path = Path(path)
-    if not path.exists():
+    if not isinstance(path, ServerDb) and not path.exists():
         raise OfficeFileError(f"找不到办公文件 {path}，请先运行 wuyedesk init 创建")
     keyfile = keys.read_key_file(path)
     if recovery is not None:
@@ -124,8 +196,10 @@ def unlock_key(path: Path, *, passphrase: str | None = None, recovery: str | Non
     return keyfile.unwrap(KEY_SLOT_PASSPHRASE, passphrase)
 
 
-def open_office_file(path: Path, data_key: bytes, *, migrate: bool = True) -> OfficeFile:
+def open_office_file(path: Location, data_key: bytes, *, migrate: bool = True) -> OfficeFile:
     """Open an existing office file with its data key; migrate an older schema after a backup."""
+    if isinstance(path, ServerDb):
+        return _open_server_office(path, data_key, migrate=migrate)
     path = Path(path)
     with translate_errors():
         engine = make_engine(path, data_key)
@@ -144,3 +218,25 @@ def open_office_file(path: Path, data_key: bytes, *, migrate: bool = True) -> Of
             engine.dispose()
             raise
     return OfficeFile(path, engine, uid, data_key, migrated_from)
+
+
+def _open_server_office(db: ServerDb, data_key: bytes, *, migrate: bool) -> OfficeFile:
+    """Open an office in a server database; an older schema is migrated in one transaction
+    (PostgreSQL's DDL is transactional: a failed upgrade leaves it as it was)."""
+    engine = make_server_engine(db.sqlalchemy_url)
+    try:
+        sealing.attach(engine, data_key)
+        with translate_errors():
+            schema.check_is_office_file(engine)
+            migrated_from = None
+            if schema.needs_upgrade(engine):
+                if not migrate:
+                    raise OfficeFileError("办公数据库的结构版本较旧，需要先升级")
+                migrated_from = schema.current_revision(engine)
+                schema.upgrade(engine)
+            with engine.connect() as conn:
+                uid = conn.execute(select(Office.office_uid)).scalar_one()
+    except BaseException:
+        engine.dispose()
+        raise
+    return OfficeFile(db, engine, uid, data_key, migrated_from)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from wuyedesk.domain.errors import OfficeFileError
 
@@ -47,11 +48,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the file's schema to `revision` in one transaction, keys checked afterwards."""
+def upgrade(
+    engine: Engine, revision: str = "head", *, then: Callable[[Connection], object] | None = None
+) -> None:
+    """Bring the file's schema to `revision` in one transaction, keys checked afterwards;
+    `then` runs inside the same transaction (a new server office's first rows)."""
     from alembic import command
 
     cfg = _config()
+    if engine.dialect.name != "sqlite":
+        # A server checks foreign keys as it goes, and its DDL is transactional.
+        with engine.connect() as conn, conn.begin():
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            if then is not None:
+                then(conn)
+        return
     with engine.connect() as conn:
         # SQLite batch migrations copy tables: foreign keys must be off meanwhile, and the
         # pragma only takes effect outside a transaction, so it goes to the raw connection.
@@ -66,6 +78,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     raise OfficeFileError(
                         f"升级后有 {len(broken)} 条记录引用了不存在的记录，已撤销升级；文件未被改动"
                     )
+                if then is not None:
+                    then(conn)
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
 

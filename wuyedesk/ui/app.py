@@ -20,6 +20,7 @@ from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
 from wuyedesk.services.settings import get_desk_settings
 from wuyedesk.store import remembered
+from wuyedesk.store.location import Location, parse_location
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.fonts import apply_cjk_font
 from wuyedesk.ui.idle_lock import ClosedDialogs, IdleLock
@@ -68,10 +69,10 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def open_remembered(path: Path) -> OfficeFile | None:
+def open_remembered(path: Location) -> OfficeFile | None:
     """Open the office file with the key remembered on this PC, or return None."""
     usable, _ = remembered.availability()
-    if not usable or not path.exists():
+    if not usable or (isinstance(path, Path) and not path.exists()):
         return None
     try:
         return office_service.unlock(path, use_remembered=True)
@@ -91,7 +92,7 @@ class Desk(QObject):
 
     def __init__(
         self,
-        path: Path,
+        path: Location,
         office: OfficeFile | None = None,
         *,
         card_factory: CardFactory | None = None,
@@ -99,7 +100,7 @@ class Desk(QObject):
         tick_ms: int = 1000,
     ) -> None:
         super().__init__()
-        self.path = Path(path)
+        self.path = parse_location(path)
         self.office = office
         self.card_factory = card_factory
         self.clock = clock
@@ -341,13 +342,18 @@ class Desk(QObject):
             self.office.close()
 
 
-def run(db_path: Path) -> int:
+def run(db_path: Location) -> int:
     """Run the desk program on this office file; return the exit status."""
     app = create_app()
-    path = Path(db_path)
+    path = parse_location(db_path)
     actor: Actor | None = None
     choice = ""
-    if path.exists():
+    try:
+        exists = office_service.office_exists(path)
+    except UserError as exc:  # a server database that cannot be reached
+        QMessageBox.critical(None, app.translate("Desk", "无法打开办公室"), exc.message)
+        return 1
+    if exists:
         office = open_remembered(path)
     else:
         from wuyedesk.ui.setup_wizard import SetupWizard

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextDocument
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import UserError
 from wuyedesk.services import office as office_service
 from wuyedesk.store import keys, remembered
+from wuyedesk.store.location import Location, parse_location
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import clear_errors, load_form, read_fields, show_errors
 from wuyedesk.ui.fonts import monospace_font
@@ -102,9 +102,9 @@ def print_with_dialog(parent: QWidget, doc: QTextDocument) -> None:
 class UnlockDialog(QDialog):
     """Open the office file with the passphrase, or with the recovery key and a new passphrase."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Location, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.path = Path(path)
+        self.path = parse_location(path)
         self.office: OfficeFile | None = None
         self.form = load_form("unlock", self)
         _embed(self, self.form)

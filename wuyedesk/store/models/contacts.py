@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wuyedesk.store.models.base import Base, Numbered, utcnow
 from wuyedesk.store.models.places import Unit
+from wuyedesk.store.sealing import Sealed
 
 
 class Contact(Numbered, Base):
@@ -20,7 +21,7 @@ class Contact(Numbered, Base):
     method: Mapped[str] = mapped_column(String(10))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     caller_name: Mapped[str] = mapped_column(String(40))
-    phone: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(Sealed("contact.phone", 30))
     kind: Mapped[str] = mapped_column(String(12), index=True)
     content: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
@@ -52,7 +53,7 @@ class HelpRequest(Numbered, Base):
     requester_name: Mapped[str] = mapped_column(String(40))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     location: Mapped[str | None] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(Sealed("help_request.phone", 30))
     received_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     help_type: Mapped[str] = mapped_column(String(16))
     is_special: Mapped[bool] = mapped_column(default=False)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wuyedesk.store.models.base import Base, Versioned, utcnow
 from wuyedesk.store.models.places import Unit
+from wuyedesk.store.sealing import Sealed
 
 
 class Resident(Versioned, Base):
@@ -20,13 +21,13 @@ class Resident(Versioned, Base):
     name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(12))
     gender: Mapped[str | None] = mapped_column(String(4))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    landline: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(Sealed("resident.phone", 20))
+    landline: Mapped[str | None] = mapped_column(Sealed("resident.landline", 30))
     id_type: Mapped[str | None] = mapped_column(String(20))
-    id_number: Mapped[str | None] = mapped_column(String(30))
+    id_number: Mapped[str | None] = mapped_column(Sealed("resident.id_number", 30))
     employer: Mapped[str | None] = mapped_column(String(100))
     emergency_name: Mapped[str | None] = mapped_column(String(40))
-    emergency_phone: Mapped[str | None] = mapped_column(String(30))
+    emergency_phone: Mapped[str | None] = mapped_column(Sealed("resident.emergency_phone", 30))
     moved_in: Mapped[date | None] = mapped_column(Date)
     moved_out: Mapped[date | None] = mapped_column(Date)
     plate: Mapped[str | None] = mapped_column(String(12))
@@ -47,7 +48,7 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(40), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     department: Mapped[str | None] = mapped_column(String(20))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(Sealed("staff.phone", 20))
     pin_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wuyedesk.store.models.base import Base, Numbered, utcnow
 from wuyedesk.store.models.places import Unit
+from wuyedesk.store.sealing import Sealed
 
 
 class RepairOrder(Numbered, Base):
@@ -22,7 +23,7 @@ class RepairOrder(Numbered, Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     facility: Mapped[str | None] = mapped_column(String(100))
     reporter_name: Mapped[str] = mapped_column(String(40))
-    phone: Mapped[str] = mapped_column(String(30))
+    phone: Mapped[str] = mapped_column(Sealed("repair_order.phone", 30))
     category: Mapped[str] = mapped_column(String(24))
     content: Mapped[str] = mapped_column(Text)
     appointment_at: Mapped[datetime | None] = mapped_column()

@@ -583,6 +583,17 @@ def upgrade() -> None:
         )
 
     # The audit log is append-only: the database itself refuses edits and deletions.
+    if op.get_bind().dialect.name != "sqlite":
+        op.execute(
+            "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$"
+        )
+        for event in ("update", "delete"):
+            op.execute(
+                f"CREATE TRIGGER audit_log_no_{event} BEFORE {event.upper()} ON audit_log "
+                "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+            )
+        return
     op.execute(
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
@@ -595,8 +606,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    server = op.get_bind().dialect.name != "sqlite"
+    on = " ON audit_log" if server else ""
+    op.execute(f"DROP TRIGGER IF EXISTS audit_log_no_delete{on}")
+    op.execute(f"DROP TRIGGER IF EXISTS audit_log_no_update{on}")
+    if server:
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
 
     with op.batch_alter_table("help_step", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_help_step_help_request_id"))

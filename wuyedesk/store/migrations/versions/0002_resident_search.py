@@ -20,11 +20,20 @@ def upgrade() -> None:
     # change to them must not change what this revision did.
     from wuyedesk.store.search import index_row
 
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        # A server has no FTS5: a plain table searched with LIKE, its phone column holding
+        # keyed hashes of the phones' tails (wuyedesk.store.sealing), never the numbers.
+        # A new server database is empty here, so there is nothing to fill.
+        op.execute(
+            "CREATE TABLE resident_fts (rowid INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "phone TEXT NOT NULL, unit_code TEXT NOT NULL, initials TEXT NOT NULL)"
+        )
+        return
     op.execute(
         "CREATE VIRTUAL TABLE resident_fts USING fts5("
         "name, phone, unit_code, initials, tokenize='trigram')"
     )
-    conn = op.get_bind()
     rows = conn.execute(
         sa.text(
             "SELECT r.id, r.name, r.phone, r.landline, u.code "
