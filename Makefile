@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench bench-monthly clean
+.PHONY: run test test-server lint bench bench-monthly clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,13 @@ test: $(STAMP)
 	$(BIN)/ruff format --check wuyedesk tests
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-server
+
+# The unit and service tests again, on a real PostgreSQL server (WUYEDESK_TEST_PG, default
+# the loopback server that .ci/postgres starts). Without one it says so and passes, unless
+# WUYEDESK_REQUIRE_SERVER=1 (CI).
+test-server: $(STAMP)
+	QT_QPA_PLATFORM=offscreen WUYEDESK_TEST_DB=postgresql $(BIN)/python tests/server_pass.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py

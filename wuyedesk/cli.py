@@ -383,6 +383,40 @@ def _progress_line(done: int, total: int, what: str) -> bool:
     return True
 
 
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    """Copy the office file into an empty server database, check every table, keep the file."""
+    from wuyedesk.services import migrate
+    from wuyedesk.store.location import ServerDb
+
+    if isinstance(args.db, ServerDb):
+        raise UserError(migrate.SERVER_SOURCE)
+    target = parse_location(args.url)
+    if not isinstance(target, ServerDb):
+        raise UserError(
+            "迁移目标应是服务器数据库地址，例如 postgresql+psycopg://用户:密码@主机/数据库名"
+        )
+    migrate.check_target(target)  # unreachable or not empty: said before the passphrase
+    office = _open(args)
+    try:
+        report = migrate.migrate_to(office, Actor.command_line(), target, progress=_progress)
+    finally:
+        office.close()
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+    width = max(len(t.name) for t in report.tables)
+    _say(f"{'表'.ljust(width - 1)}  {'行数':>7}  校验和")
+    for table in report.tables:
+        _say(f"{table.name.ljust(width)}  {table.rows:>9}  {table.checksum[:16]}")
+    _say(
+        f"共 {len(report.tables)} 张表 {report.total_rows} 行，用时 {report.seconds:.1f} 秒；"
+        "每张表的行数和校验和都与办公文件相同：校验一致"
+    )
+    _say(f"已迁移到 {report.target}；办公室密码和恢复密钥不变。今后这样打开：")
+    _say(f"    wuyedesk --db {report.target}    （*** 处填数据库密码）")
+    _say(f"办公文件 {report.source} 未被改动，可留作迁移前的备份；请不要再在其中登记。")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the program's window."""
     from wuyedesk.ui.app import run
@@ -461,6 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--full", action="store_true", help="导出完整电话和证件号码（仅限主管和主任，记入审计日志）"
     )
+    p = add(
+        "migrate-to", cmd_migrate_to, "把办公文件迁移到服务器上的空数据库（逐表核对，文件不变）"
+    )
+    p.add_argument("url", help="目标数据库地址 postgresql+psycopg://用户:密码@主机/数据库名")
     p = add("list", cmd_list, "列出记录（制表符分隔）")
     p.add_argument("kind", choices=listing.KINDS)
     p.add_argument("--month")

@@ -14,6 +14,9 @@ from wuyedesk.services.places import add_building
 from wuyedesk.store import keys
 from wuyedesk.store.office_file import OfficeFile
 
+# encrypted file backups (a server is backed up by its administrator).
+pytestmark = pytest.mark.file_only
+
 
 def _units(office: OfficeFile) -> int:
     with office.transaction() as session:

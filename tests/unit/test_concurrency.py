@@ -37,6 +37,9 @@ from wuyedesk.store import engine
 from wuyedesk.store.models import AuditEntry, Contact, NumberCounter, Resident, Signature
 from wuyedesk.store.office_file import OfficeFile, open_office_file
 
+# several processes on one office file (the server's are in test_server).
+pytestmark = pytest.mark.file_only
+
 BUSY = "办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容"
 
 

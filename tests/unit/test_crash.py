@@ -43,6 +43,9 @@ from wuyedesk.store.models import (
 )
 from wuyedesk.store.office_file import OfficeFile, open_office_file
 
+# SIGKILL during SQLite/SQLCipher commits: the file's own durability.
+pytestmark = pytest.mark.file_only
+
 CHILD = Path(__file__).with_name("crash_child.py")
 CONTENT = re.compile(r"^崩溃测试 (\S+-\d{4})$")
 AUDIT_ACTIONS = {

@@ -16,6 +16,9 @@ from wuyedesk.store.backup import days_to_keep, inspect_backup
 from wuyedesk.store.models import AuditEntry
 from wuyedesk.store.office_file import OfficeFile
 
+# the daily file backups.
+pytestmark = pytest.mark.file_only
+
 
 def _folder(office: OfficeFile) -> Path:
     return office.path.with_name(office.path.name + ".backups")

@@ -283,6 +283,9 @@ HOLD_OPEN = """
 import json, os, sys
 from pathlib import Path
 from wuyedesk.services import drafts, office as office_service, staff
+
+# the bytes of every file the program writes beside the office file.
+pytestmark = pytest.mark.file_only
 office = office_service.unlock(Path(os.environ["WUYEDESK_DB"]),
                                passphrase=os.environ["WUYEDESK_PASSPHRASE"])
 director = next(s for s in staff.list_staff(office) if s.role.value == "director")

@@ -127,6 +127,9 @@ HOLDER = r"""
 import sys
 import sqlcipher3
 
+# full disk, read-only folder, a locked file.
+pytestmark = pytest.mark.file_only
+
 conn = sqlcipher3.dbapi2.connect(sys.argv[1], isolation_level=None)
 conn.execute("PRAGMA cipher_log_level = NONE")
 conn.execute(f"PRAGMA key = \"x'{sys.argv[2]}'\"")

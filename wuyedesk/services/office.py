@@ -346,8 +346,6 @@ def daily_backup(
     warning: the office file is open and usable all the same, and no older
     backup has been removed.
     """
-    if office.is_server:
-        return None  # a server database is backed up by its administrator (pg_dump)
     day = today or date.today()
     folder = Path(folder) if folder is not None else daily_folder(office.path)
     target = daily_backup_path(folder, office.path, day)

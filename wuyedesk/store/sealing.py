@@ -6,7 +6,9 @@ PostgreSQL server the database administrator can read every table, so the column
 from the office's data key, the column's name as associated data, a fresh nonce each time)
 and opened after they are read. Equal values give different ciphertexts; to find a
 resident by phone the search index holds keyed hashes (HMAC-SHA-256 under a second derived
-key) of each phone's tails and of each ID number, never the numbers themselves.
+key) of each phone's tails (4+ digits), never the numbers themselves. ID numbers are
+sealed but not searchable on a server. The associated data binds a value to its column, not
+to its row: an administrator could swap two residents' values in one column unnoticed.
 
 The sealer is attached to an engine's dialect when the office is unlocked; the column type
 finds it there. An engine of an office file has no sealer and the type stores text as is.
@@ -114,7 +116,7 @@ class Sealed(TypeDecorator[str]):
 
     def load_dialect_impl(self, dialect: Any) -> Any:
         """Keep the file's column as it was; a server's holds the longer sealed text."""
-        if seals(dialect):
+        if seals(dialect) or self.length is None:
             return dialect.type_descriptor(Text())
         return dialect.type_descriptor(String(self.length))
 

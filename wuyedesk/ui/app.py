@@ -169,6 +169,8 @@ class Desk(QObject):
     def backup_today(self) -> Path | None:
         """Keep an encrypted copy on the day's first start; a failure warns and work goes on."""
         assert self.office is not None
+        if self.office.is_server:
+            return None  # a server database is backed up by its administrator (pg_dump)
         try:
             return office_service.daily_backup(self.office)
         except UserError as exc:

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wuyedesk.store.models.base import Base, utcnow
+from wuyedesk.store.sealing import Sealed
 
 
 class NumberCounter(Base):
@@ -43,5 +44,6 @@ class Draft(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     form: Mapped[str] = mapped_column(String(40))
     record_key: Mapped[str] = mapped_column(String(40), default="")
-    payload: Mapped[str] = mapped_column(Text)
+    # A form's unsaved fields (phones, ID numbers): sealed on a server like the columns.
+    payload: Mapped[str] = mapped_column(Sealed("draft.payload"))
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
