@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from wuyedesk.services.context import Actor
 from wuyedesk.services.office import init_office
@@ -122,6 +123,20 @@ def _pristine_office() -> tuple[ServerDb, bytes, str]:
         office.close()
         _templates.add(db.database)
     return _pristine
+
+
+def drop_audit_guards(session: Any, *, delete: bool = True) -> None:
+    """Drop the audit log's append-only triggers, as someone holding the key could."""
+    on = "" if session.get_bind().dialect.name == "sqlite" else " ON audit_log"
+    session.execute(text(f"DROP TRIGGER audit_log_no_update{on}"))
+    if delete:
+        session.execute(text(f"DROP TRIGGER audit_log_no_delete{on}"))
+
+
+def db_arg(path: Path) -> str:
+    """Return what `--db` (or WUYEDESK_DB) takes for a test's office on this back end."""
+    where = location(path)
+    return where.url if isinstance(where, ServerDb) else str(where)
 
 
 def location(path: Path | ServerDb) -> Location:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, drop_audit_guards
 from tests.unit.conftest import STAFF_PIN
 from tests.unit.test_repairs import opened
 from wuyedesk.cli import main
@@ -20,6 +20,7 @@ from wuyedesk.services.context import Actor
 from wuyedesk.services.monthly_export import export_monthly
 from wuyedesk.services.printing import print_record
 from wuyedesk.store import audit
+from wuyedesk.store.location import ServerDb
 from wuyedesk.store.models import AuditEntry
 from wuyedesk.store.office_file import OfficeFile
 
@@ -67,10 +68,11 @@ def test_audit_verify_on_the_command_line_names_a_changed_line(
     office = staffed_estate
     with office.transaction() as session:
         # As an attacker holding the key would: drop the guard, then edit a line.
-        session.execute(text("DROP TRIGGER audit_log_no_update"))
+        drop_audit_guards(session, delete=False)
         session.execute(text("UPDATE audit_log SET detail = 'changed' WHERE id = 2"))
-    path = office.path
+    where = office.location
     office.close()
     monkeypatch.setenv("WUYEDESK_PASSPHRASE", PASSPHRASE)
-    assert main(["--db", str(path), "audit", "verify"]) == 1
+    db = where.url if isinstance(where, ServerDb) else str(where)
+    assert main(["--db", db, "audit", "verify"]) == 1
     assert "第 2 行" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from tests.conftest import drop_audit_guards
 from wuyedesk.store import audit, numbering
 from wuyedesk.store.office_file import OfficeFile
 
@@ -36,8 +37,7 @@ def test_database_refuses_to_edit_or_delete_audit_lines(office: OfficeFile) -> N
 def _tamper(office: OfficeFile, sql: str) -> None:
     # Someone with the key who drops the guard trigger to rewrite history.
     with office.transaction() as session:
-        session.execute(text("DROP TRIGGER audit_log_no_update"))
-        session.execute(text("DROP TRIGGER audit_log_no_delete"))
+        drop_audit_guards(session)
         session.execute(text(sql))
 
 

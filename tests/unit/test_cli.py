@@ -228,6 +228,7 @@ def test_check_backup_then_restore_refuse_damaged_backups(
     assert main(["check"]) == 0
 
 
+@pytest.mark.file_only
 def test_check_backup_then_restore_refuse_another_offices_backup(
     env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from tests.conftest import drop_audit_guards
 from tests.unit.test_repairs import PNG, T0, at, opened, paid_until_stamped
 from wuyedesk.domain.errors import PermissionDenied, ValidationError
 from wuyedesk.services import repairs as r
@@ -125,8 +126,7 @@ def _tamper(office: OfficeFile, sql: str) -> None:
     # Someone with the key drops the guard triggers to rewrite history (as in
     # test_audit_numbering): only the hash chain can tell.
     with office.transaction() as session:
-        session.execute(text("DROP TRIGGER audit_log_no_update"))
-        session.execute(text("DROP TRIGGER audit_log_no_delete"))
+        drop_audit_guards(session)
         session.execute(text(sql))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from tests.conftest import PASSPHRASE
@@ -56,6 +57,7 @@ def _file_at_first_revision(path: Path) -> None:
     engine.dispose()
 
 
+@pytest.mark.file_only
 def test_older_file_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.wuye"
     _file_at_first_revision(path)
@@ -77,6 +79,7 @@ def test_older_file_is_backed_up_then_migrated(tmp_path: Path) -> None:
     engine.dispose()
 
 
+@pytest.mark.file_only
 def test_a_current_file_is_not_migrated(office: OfficeFile, office_path: Path) -> None:
     office.close()
     reopened = office_service.unlock(office_path, passphrase=PASSPHRASE)
@@ -94,8 +97,18 @@ def test_migrations_build_exactly_the_models(office: OfficeFile) -> None:
 
     with office.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    # The trigram index is a virtual table the models do not map.
-    real = [
-        d for d in diffs if not (d[0] == "remove_table" and d[1].name.startswith("resident_fts"))
-    ]
+    # The trigram index is a virtual table the models do not map; a server's key slots table
+    # is not in the models either (an office file has none).
+    unmapped = ("resident_fts", "office_key")
+    real = [d for d in diffs if not (d[0] == "remove_table" and d[1].name.startswith(unmapped))]
+    # On a server a sealed column is TEXT (its own type says so); Alembic sees the decorator.
+    real = [d for d in real if not (isinstance(d, list) and _sealed_as_text(d[0]))]
     assert real == []
+
+
+def _sealed_as_text(diff: tuple[object, ...]) -> bool:
+    from sqlalchemy import Text
+
+    from wuyedesk.store.sealing import Sealed
+
+    return diff[0] == "modify_type" and isinstance(diff[-1], Sealed) and isinstance(diff[-2], Text)

@@ -17,6 +17,9 @@ from wuyedesk.services.residents import add_resident
 from wuyedesk.store import keys
 from wuyedesk.store.office_file import OfficeFile, open_office_file, unlock_key
 
+# the encrypted file, its key file and SQLite's own behaviour.
+pytestmark = pytest.mark.file_only
+
 SEEDED = [
     ("1栋1单元101", "欧阳娜娜", "13912345678", "110101199003074514"),
     ("1栋1单元102", "司马相如", "15800001111", "440304198512120015"),

@@ -16,6 +16,9 @@ from wuyedesk.services import office as office_service
 from wuyedesk.store import remembered
 from wuyedesk.store.office_file import OfficeFile
 
+# the remembered key of an office file (the server's uses the same code).
+pytestmark = pytest.mark.file_only
+
 
 class MemoryKeyring(KeyringBackend):
     """An in-process keyring standing in for the OS credential store."""

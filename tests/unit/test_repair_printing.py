@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSPHRASE, make_office
+from tests.conftest import PASSPHRASE, db_arg, make_office
 from wuyedesk.cli import main
 from wuyedesk.domain.errors import NotFound, UserError
 from wuyedesk.domain.units import parse_unit_code
@@ -324,7 +324,7 @@ def test_the_command_line_prints_on_continuous_paper(
     office, _ = make_office(path)
     number = add_order(office, "paid")
     office.close()
-    monkeypatch.setenv("WUYEDESK_DB", str(path))
+    monkeypatch.setenv("WUYEDESK_DB", db_arg(path))
     monkeypatch.setenv("WUYEDESK_PASSPHRASE", PASSPHRASE)
     out = tmp_path / "yc.pdf"
     assert main(["print", number, "--paper", "continuous", "-o", str(out)]) == 0

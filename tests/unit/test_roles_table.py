@@ -22,7 +22,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import build_template, open_copy
+from tests.conftest import ON_SERVER, build_template, open_copy
 from wuyedesk.domain.errors import PermissionDenied, TransitionRefused
 from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.domain.sla import OFFICE_TZ
@@ -989,6 +989,8 @@ def test_every_cell_that_exists_has_a_probe_and_no_probe_is_left_over() -> None:
 
 @pytest.mark.parametrize(("row", "column", "role"), CELLS)
 def test_each_role_gets_what_the_table_says(desk: Desk, row: str, column: str, role: Role) -> None:
+    if ON_SERVER and row == "backup":
+        pytest.skip("a server is backed up by its administrator (the commands refuse it)")
     cell = TABLE[row][column]
     assert cell is not None
     expected = cell.get(role, NO)

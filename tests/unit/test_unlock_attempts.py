@@ -15,6 +15,9 @@ from wuyedesk.services import office as office_service
 from wuyedesk.store import keys
 from wuyedesk.store.attempts import TooManyAttempts, attempts_path, wait_after
 
+# the attempts file beside the office file.
+pytestmark = pytest.mark.file_only
+
 WRONG = "wrong horse 12"
 ROOT = Path(__file__).resolve().parents[2]
 

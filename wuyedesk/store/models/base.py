@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -36,6 +36,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+# Money in fen goes up to 99,999,999.99 yuan (domain.money.MAX_FEN): beyond a server's 32-bit
+# INTEGER. SQLite's INTEGER already holds 64 bits, so the office file keeps its type.
+Fen = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wuyedesk.store.models.base import Base, Numbered, utcnow
+from wuyedesk.store.models.base import Base, Fen, Numbered, utcnow
 from wuyedesk.store.models.places import Unit
 from wuyedesk.store.sealing import Sealed
 
@@ -35,13 +35,13 @@ class RepairOrder(Numbered, Base):
     dispatched_at: Mapped[datetime | None] = mapped_column()
     dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Paid work: quote -> household approval -> finance stamp
-    quote_labour_fen: Mapped[int | None] = mapped_column(Integer)
-    quote_material_fen: Mapped[int | None] = mapped_column(Integer)
+    quote_labour_fen: Mapped[int | None] = mapped_column(Fen)
+    quote_material_fen: Mapped[int | None] = mapped_column(Fen)
     quoted_at: Mapped[datetime | None] = mapped_column()
     approved_at: Mapped[datetime | None] = mapped_column()
     approval_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
     receipt_no: Mapped[str | None] = mapped_column(String(30))
-    paid_fen: Mapped[int | None] = mapped_column(Integer)
+    paid_fen: Mapped[int | None] = mapped_column(Fen)
     finance_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     stamped_at: Mapped[datetime | None] = mapped_column()
     # Work
@@ -78,8 +78,8 @@ class QuoteLine(Base):
     kind: Mapped[str] = mapped_column(String(10))
     item: Mapped[str] = mapped_column(String(60))
     quantity_milli: Mapped[int] = mapped_column(Integer, default=1000)
-    unit_price_fen: Mapped[int] = mapped_column(Integer)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    unit_price_fen: Mapped[int] = mapped_column(Fen)
+    amount_fen: Mapped[int] = mapped_column(Fen)
 
 
 class MaterialIssue(Base):
@@ -91,8 +91,8 @@ class MaterialIssue(Base):
     item: Mapped[str] = mapped_column(String(60))
     spec: Mapped[str | None] = mapped_column(String(60))
     quantity_milli: Mapped[int] = mapped_column(Integer)
-    unit_price_fen: Mapped[int] = mapped_column(Integer)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    unit_price_fen: Mapped[int] = mapped_column(Fen)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     storekeeper_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -109,7 +109,7 @@ class Reconciliation(Base):
     storekeeper_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     slip_count: Mapped[int] = mapped_column(Integer)
-    material_fen: Mapped[int] = mapped_column(Integer)
+    material_fen: Mapped[int] = mapped_column(Fen)
     # One line per difference found, as shown on the sheet (JSON list of strings).
     differences: Mapped[str] = mapped_column(Text, default="[]")
     note: Mapped[str | None] = mapped_column(Text)

@@ -586,7 +586,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         op.execute(
             "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$"
+            "$$ BEGIN RAISE EXCEPTION 'audit log is append-only' "
+            "USING ERRCODE = 'integrity_constraint_violation'; END $$"
         )
         for event in ("update", "delete"):
             op.execute(

@@ -7,7 +7,7 @@ Create Date: 2026-11-29
 An office file needs nothing here (its key slots are the key file beside it, and the whole
 file is encrypted). On PostgreSQL the wrapped key slots live in `office_key`, and the
 columns sealed by the program (wuyedesk.store.sealing) become TEXT: the sealed form of a
-30-character value is longer than 30 characters.
+30-character value is longer than 30 characters; money columns become BIGINT.
 """
 
 import sqlalchemy as sa
@@ -26,6 +26,14 @@ SEALED = {
     "repair_order": ("phone",),
 }
 
+# Money columns: 99,999,999.99 yuan in fen does not fit a server's 32-bit INTEGER.
+MONEY = {
+    "repair_order": ("quote_labour_fen", "quote_material_fen", "paid_fen"),
+    "quote_line": ("unit_price_fen", "amount_fen"),
+    "material_issue": ("unit_price_fen", "amount_fen"),
+    "reconciliation": ("material_fen",),
+}
+
 
 def upgrade() -> None:
     """Create the key slots table and widen the sealed columns, on a server only."""
@@ -42,6 +50,9 @@ def upgrade() -> None:
     for table, columns in SEALED.items():
         for column in columns:
             op.alter_column(table, column, type_=sa.Text())
+    for table, columns in MONEY.items():
+        for column in columns:
+            op.alter_column(table, column, type_=sa.BigInteger())
 
 
 def downgrade() -> None:
