@@ -116,7 +116,7 @@ def _pristine_office() -> tuple[ServerDb, bytes, str]:
     """Build, once per run, a new office on the server to copy for every test's own office."""
     global _pristine
     if _pristine is None:
-        db = server_db(Path("/pristine/office.wuye"))
+        db = server_db(Path(f"/pristine/{os.getpid()}/office.wuye"))  # one per test run
         _create_database(db)
         office, recovery = _init(db)
         _pristine = (db, office.data_key, recovery)

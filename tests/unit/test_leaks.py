@@ -44,6 +44,9 @@ from wuyedesk.services.contacts import record_contact
 from wuyedesk.services.monthly_export import export_monthly
 from wuyedesk.store import keys
 
+# The bytes of every file the program writes beside the office file.
+pytestmark = pytest.mark.file_only
+
 REPO = Path(__file__).resolve().parents[2]
 PASSPHRASE = "leak test passphrase 7"
 PIN = "2580"
@@ -283,9 +286,6 @@ HOLD_OPEN = """
 import json, os, sys
 from pathlib import Path
 from wuyedesk.services import drafts, office as office_service, staff
-
-# the bytes of every file the program writes beside the office file.
-pytestmark = pytest.mark.file_only
 office = office_service.unlock(Path(os.environ["WUYEDESK_DB"]),
                                passphrase=os.environ["WUYEDESK_PASSPHRASE"])
 director = next(s for s in staff.list_staff(office) if s.role.value == "director")

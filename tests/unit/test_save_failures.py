@@ -31,6 +31,9 @@ from wuyedesk.services.places import add_building
 from wuyedesk.store import engine
 from wuyedesk.store.office_file import OfficeFile
 
+# Full disk, read-only folder, a locked file: the office file's own failures.
+pytestmark = pytest.mark.file_only
+
 ROOT = Path(__file__).resolve().parents[2]
 FULL = "磁盘已满或无法写入，本次未保存任何内容；请清理磁盘后重试"
 BUSY = "办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容"
@@ -126,9 +129,6 @@ print(json.dumps(result))
 HOLDER = r"""
 import sys
 import sqlcipher3
-
-# full disk, read-only folder, a locked file.
-pytestmark = pytest.mark.file_only
 
 conn = sqlcipher3.dbapi2.connect(sys.argv[1], isolation_level=None)
 conn.execute("PRAGMA cipher_log_level = NONE")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from wuyedesk.domain.errors import ValidationError
@@ -19,6 +19,7 @@ from wuyedesk.domain.workflows import CONTACT, contact_can_archive
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, staff_names, stamp_time
 from wuyedesk.services.overdue import VISIT_SATISFIED, contact_overdue
+from wuyedesk.services.paging import PAGE_SIZE, Cursor, Page, collect, ordered_after
 from wuyedesk.services.permissions import PERMISSIONS, require
 from wuyedesk.services.records import load_for_edit
 from wuyedesk.services.settings import get_rules
@@ -192,17 +193,82 @@ def list_contacts(
     now: datetime | None = None,
 ) -> list[ContactView]:
     """Return the register, newest first: today by default, every day when only open/overdue."""
+    return list_contacts_page(
+        office,
+        actor,
+        limit=None,
+        date_from=date_from,
+        date_to=date_to,
+        open_only=open_only,
+        overdue_only=overdue_only,
+        kind=kind,
+        building=building,
+        now=now,
+    ).rows
+
+
+def list_contacts_page(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    after: Cursor | None = None,
+    limit: int | None = PAGE_SIZE,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    kind: str | None = None,
+    building: str | None = None,
+    now: datetime | None = None,
+) -> Page[ContactView]:
+    """Return one page of list_contacts after a cursor (None: the first page, every row)."""
+    now = stamp_time(now)
+    query = _contacts_where(
+        actor, date_from, date_to, open_only or overdue_only, kind, building, now
+    )
+    rules = get_rules(office)
+    with office.transaction() as session:
+        names = staff_names(session)
+
+        def read(
+            cursor: Cursor | None, count: int | None
+        ) -> list[tuple[Cursor, ContactView | None]]:
+            page = ordered_after(query, _NEWEST, cursor).limit(count)
+            contacts = list(session.scalars(page.options(selectinload(Contact.unit))))
+            visits = visit_states(session, [c.id for c in contacts])
+            read_rows: list[tuple[Cursor, ContactView | None]] = []
+            for c in contacts:
+                view = _view(c, actor.role, rules, now, visits.get(c.id, set()), names)
+                read_rows.append(((c.at, c.id), view if view.overdue or not overdue_only else None))
+            return read_rows
+
+        return collect(read, after, limit, sifted=overdue_only)
+
+
+_NEWEST = ((Contact.at, True), (Contact.id, True))
+# The open states by name, so that the state index finds them (NOT IN reads every row).
+_OPEN = sorted(set(CONTACT.states) - CONTACT.final)
+
+
+def _contacts_where(
+    actor: Actor,
+    date_from: date | None,
+    date_to: date | None,
+    open_only: bool,
+    kind: str | None,
+    building: str | None,
+    now: datetime,
+) -> Select[Contact]:
+    """Return the entries a register list holds, checking the actor may see them; unsorted."""
     require(actor, "contacts.view")
     if kind and kind not in ContactKind.__members__:
         raise ValidationError("kind", "没有这个事由类别")
-    rules = get_rules(office)
-    now = stamp_time(now)
-    bounds = day_bounds(date_from, date_to, now, unbounded=open_only or overdue_only)
-    query = select(Contact).options(selectinload(Contact.unit))
+    bounds = day_bounds(date_from, date_to, now, unbounded=open_only)
+    query = select(Contact)
     if bounds is not None:
         query = query.where(Contact.at >= bounds[0], Contact.at < bounds[1])
-    if open_only or overdue_only:
-        query = query.where(Contact.state.not_in(CONTACT.final))
+    if open_only:
+        query = query.where(Contact.state.in_(_OPEN))
     if kind:
         query = query.where(Contact.kind == kind)
     if building:
@@ -211,10 +277,4 @@ def list_contacts(
             Building, Building.id == Unit.building_id
         )
         query = query.where(Building.label == label)
-    query = query.order_by(Contact.at.desc(), Contact.id.desc())
-    with office.transaction() as session:
-        contacts = list(session.scalars(query))
-        visits = visit_states(session, [c.id for c in contacts])
-        names = staff_names(session)
-        views = [_view(c, actor.role, rules, now, visits.get(c.id, set()), names) for c in contacts]
-    return [v for v in views if v.overdue] if overdue_only else views
+    return query

@@ -1,4 +1,4 @@
-"""The demo estate: buildings, households, staff and a year of records, for practice and tests.
+"""The demo estate: buildings, households, staff and years of records, for practice and tests.
 
 Everything is drawn from one `random.Random(seed)`, so the same seed and the
 same `today` give the same office. The whole estate is written in one
@@ -38,6 +38,8 @@ DEMO_ESTATE = "锦绣花园"
 DEMO_DIRECTOR = "王建国"
 DEMO_PIN = "1357"
 MAX_HOUSEHOLDS = 50_000
+MAX_YEARS = 10
+MAX_VOLUME = 20.0  # times the office's usual monthly rates (benchmarks use about 5)
 
 # The demo's staff besides the director set up with the office (brief: every role).
 STAFF_PLAN = (
@@ -77,14 +79,16 @@ class DemoSummary:
     help_requests: int
     daily_reports: int
     spot_checks: int
+    years: int = 1
 
     def describe(self) -> str:
         """Return one short paragraph in Chinese."""
+        span = "近十二个月" if self.years == 1 else f"近 {self.years} 年"
         return (
             f"已生成演示小区「{self.estate}」：{self.buildings} 栋楼 {self.units} 户"
             f"（入住 {self.occupied} 户），住户档案 {self.residents} 人"
             f"（含已迁出 {self.moved_out} 人），员工 {self.staff} 人；"
-            f"近十二个月的来访来电登记 {self.contacts} 条（投诉 {self.complaints} 条）、"
+            f"{span}的来访来电登记 {self.contacts} 条（投诉 {self.complaints} 条）、"
             f"维修单 {self.repairs} 张（有偿服务 {self.paid_repairs} 张）、"
             f"回访记录 {self.visits} 条、求助 {self.help_requests} 条、"
             f"日工作呈报表 {self.daily_reports} 份、抽查 {self.spot_checks} 次。"
@@ -99,11 +103,22 @@ def generate_demo(
     seed: int = 1,
     today: date | None = None,
     progress: Progress | None = None,
+    years: int = 1,
+    volume: float = 1.0,
 ) -> DemoSummary:
-    """Fill an empty office with a believable estate and twelve months of records."""
+    """Fill an empty office with a believable estate and `years` of records up to today.
+
+    `volume` multiplies the office's usual monthly rates of contacts, slips and help
+    requests (routine visits, daily reports and spot checks keep their own pace).
+    Numbers run per kind and year, so five years give WX-2021-… to WX-2026-….
+    """
     require(actor, "office.demo")
     if not 1 <= households <= MAX_HOUSEHOLDS:
         raise UserError(f"户数应在 1 到 {MAX_HOUSEHOLDS} 之间")
+    if not 1 <= years <= MAX_YEARS:
+        raise UserError(f"年数应在 1 到 {MAX_YEARS} 之间")
+    if not 0 < volume <= MAX_VOLUME:
+        raise UserError(f"记录量倍数应大于 0、不超过 {MAX_VOLUME:g}")
     now = anchor(today)
     rng = random.Random(seed)
     report = progress or (lambda done, total, what: None)
@@ -115,7 +130,7 @@ def generate_demo(
         report(0, phases, "员工")
         staff = add_demo_staff(session, actor, rng)
         report(1, phases, "楼栋房号")
-        units = build_estate(session, rng, households, now.date())
+        units = build_estate(session, rng, households, now.date(), years)
         report(2, phases, "住户档案")
         homes, residents, moved_out = add_residents(session, rng, units, now.date())
         report(3, phases, "登记记录")
@@ -127,6 +142,8 @@ def generate_demo(
             households=homes,
             units_by_building=_units_by_building(units),
             progress=lambda done, what: report(4 + done, phases, what),
+            years=years,
+            volume=volume,
         )
         summary = DemoSummary(
             estate=estate_name,
@@ -136,6 +153,7 @@ def generate_demo(
             residents=residents,
             moved_out=moved_out,
             staff=session.scalar(select(func.count(Staff.id))) or 0,
+            years=years,
             **counts,
         )
         audit.append(
@@ -262,9 +280,12 @@ def building_shapes(rng: random.Random, households: int) -> list[tuple[int, int,
 
 
 def build_estate(
-    session: Session, rng: random.Random, households: int, today: date
+    session: Session, rng: random.Random, households: int, today: date, years: int = 1
 ) -> list[UnitRow]:
-    """Create buildings, entrances, floors and exactly `households` units."""
+    """Create buildings, entrances, floors and exactly `households` units.
+
+    The buildings were handed over 3 to 14 years before the records begin (`years` back).
+    """
     ids = {m: _next_id(session, m) for m in (Building, Entrance, Floor, Unit)}
     rows: list[UnitRow] = []
     places: list[object] = []
@@ -278,7 +299,8 @@ def build_estate(
         )
         ids[Building] += 1
         places.append(building)
-        delivered = today - timedelta(days=rng.randint(3 * 365, 14 * 365))
+        age = rng.randint(3 * 365, 14 * 365) + 365 * (years - 1)
+        delivered = today - timedelta(days=age)
         floor_ids = {}
         for storey in range(1, floors + 1):
             floor_ids[storey] = ids[Floor]

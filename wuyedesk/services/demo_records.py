@@ -1,4 +1,4 @@
-"""The demo's year of records, each one walked through its workflow up to 'now'.
+"""The demo's years of records, each one walked through its workflow up to 'now'.
 
 A record is planned as its opening fields plus a list of timed steps (the
 workflow's actions). `Desk.settle` takes the steps whose time has come, asks
@@ -56,8 +56,10 @@ from wuyedesk.store.numbering import next_numbers
 
 R = Role
 NOW = object()  # in `stamp(...)`: "the time the step is taken"
-# Per month, as a share of households (the office's usual volumes).
+# Per month, as a share of households (the office's usual volumes; `volume` multiplies them).
 CONTACT_RATE, REPAIR_RATE, HELP_RATE = 0.04, 0.03, 0.005
+# Per year, whatever the volume: security's facility rounds, the supervisor's spot checks.
+ROUNDS_A_YEAR = SPOT_CHECKS_A_YEAR = 36
 PAID_SHARE, SPECIAL_SHARE = 0.25, 0.3
 CONTACT_KINDS = {"complaint": 33, "enquiry": 20, "repair": 8, "praise": 8, "suggestion": 12,
                  "help": 5, "other": 14}  # fmt: skip
@@ -170,7 +172,7 @@ TABLES = (Signature, Contact, Reconciliation, RepairOrder, QuoteLine, MaterialIs
 
 
 class Desk:
-    """The office's year: staff, households, the clock, and every record made so far."""
+    """The office's years: staff, households, the clock, and every record made so far."""
 
     def __init__(
         self,
@@ -179,15 +181,17 @@ class Desk:
         now: datetime,
         staff: dict[Role, list[StaffRef]],
         households: list[Household],
+        years: int = 1,
     ) -> None:
         self.rng, self.now, self.staff, self.households = rng, now, staff, households
-        self.start_day = now.date() - timedelta(days=365)
+        span = round(365.25 * years)  # one year is 365 days, five are 1,826
+        self.start_day = now.date() - timedelta(days=span)
         self.rows: dict[type, list[Any]] = {model: [] for model in TABLES}
         self.ids: dict[type, int] = {
             m: (session.scalar(select(func.max(m.id))) or 0) + 1 for m in TABLES
         }
         self.scribbles = [scribble_png(rng) for _ in range(32)]
-        self.days = [self.start_day + timedelta(days=n) for n in range(366)]
+        self.days = [self.start_day + timedelta(days=n) for n in range(span + 1)]
         self.day_weights = [1.0 if d.weekday() < 5 else 0.6 for d in self.days]
 
     def new(self, model: type, **fields: Any) -> Any:
@@ -236,7 +240,7 @@ class Desk:
         return at if at < self.now else self.now - timedelta(minutes=self.rng.randint(5, 600))
 
     def moments(self, count: int, *, any_hour: bool = False) -> list[datetime]:
-        """Return `count` sorted times spread over the year, fewer at weekends."""
+        """Return `count` sorted times spread over the years, fewer at weekends."""
         days = self.rng.choices(self.days, weights=self.day_weights, k=count)
         return sorted(self.moment(d, any_hour=any_hour) for d in days)
 
@@ -946,7 +950,7 @@ def as_values(row: Any) -> dict[str, Any]:
 PHASES = ("来访来电与投诉", "维修单", "求助", "回访", "日工作呈报表", "编号入库")
 
 
-def routine_visits(desk: Desk, units_by_building: dict[str, int]) -> None:
+def routine_visits(desk: Desk, units_by_building: dict[str, int], years: int = 1) -> None:
     """Plan managers' routine visits: over 10 % of each building's units per half-year."""
     rng, today = desk.rng, desk.now.date()
     homes: dict[str, list[Household]] = {}
@@ -969,7 +973,7 @@ def routine_visits(desk: Desk, units_by_building: dict[str, int]) -> None:
                 )
                 for plan in chain.plans:
                     desk.settle(plan)
-    for at in desk.moments(36):  # security's rounds of the shared facilities
+    for at in desk.moments(ROUNDS_A_YEAR * years):  # security's rounds of the facilities
         facility = rng.choice(names.FACILITIES).format(b=rng.choice(list(units_by_building)))
         chain = visit_chain(
             desk,
@@ -1020,7 +1024,7 @@ def _shown_counts(counts: dict[str, int]) -> dict[str, object]:
     return shown
 
 
-def daily_reports(desk: Desk) -> None:
+def daily_reports(desk: Desk, years: int = 1) -> None:
     """Each clerk's and assistant's weekday report, filled from what they recorded."""
     rng, today = desk.rng, desk.now.date()
     tally = _tally(desk)
@@ -1082,7 +1086,7 @@ def daily_reports(desk: Desk) -> None:
                 steps = [submit, review]
             desk.settle(Plan("daily_report", record, steps))
     checked_staff = reporters + desk.staff[R.security] + desk.staff[R.service_desk]
-    for at in desk.moments(36):  # the supervisor's unannounced checks
+    for at in desk.moments(SPOT_CHECKS_A_YEAR * years):  # the supervisor's unannounced checks
         checked, found, corrected = rng.choice(names.SPOT_CHECKS)
         desk.keep(
             desk.new(
@@ -1146,21 +1150,24 @@ def generate_records(
     households: list[Household],
     units_by_building: dict[str, int],
     progress: Callable[[int, str], None],
+    years: int = 1,
+    volume: float = 1.0,
 ) -> dict[str, int]:
-    """Make twelve months of records up to `now`, write them, and return the counts."""
-    desk = Desk(session, rng, now, staff, households)
+    """Make `years` of records up to `now` (rates times `volume`), write them, return counts."""
+    desk = Desk(session, rng, now, staff, households, years)
     units = sum(units_by_building.values())
+    months = 12 * years * volume
     progress(0, PHASES[0])
     if households:
-        for at in desk.moments(round(CONTACT_RATE * units * 12)):
+        for at in desk.moments(round(CONTACT_RATE * units * months)):
             desk.settle(contact_plan(desk, at, pick(rng, CONTACT_KINDS)))
         progress(1, PHASES[1])
-        for at in desk.moments(round(REPAIR_RATE * units * 12)):
+        for at in desk.moments(round(REPAIR_RATE * units * months)):
             facility = rng.random() < 0.12
             paid = not facility and rng.random() < PAID_SHARE
             desk.settle(repair_plan(desk, at, paid=paid, facility=facility))
         progress(2, PHASES[2])
-        count = round(HELP_RATE * units * 12)
+        count = round(HELP_RATE * units * months)
         special = round(count * SPECIAL_SHARE)
         calls = [(at, True) for at in desk.moments(special, any_hour=True)]
         calls += [(at, False) for at in desk.moments(count - special)]
@@ -1168,10 +1175,10 @@ def generate_records(
             kinds = {k: w for k, w in HELP_TYPES.items() if is_special(k) == urgent}
             desk.settle(help_plan(desk, at, pick(rng, kinds)))
         progress(3, PHASES[3])
-        routine_visits(desk, units_by_building)
+        routine_visits(desk, units_by_building, years)
         cover_every_state(desk)
     progress(4, PHASES[4])
-    daily_reports(desk)
+    daily_reports(desk, years)
     progress(5, PHASES[5])
     write(session, desk)
     rows = desk.rows

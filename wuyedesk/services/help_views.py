@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from wuyedesk.domain.workflows import HELP_REQUEST, help_request_actions
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, staff_names, stamp_time
 from wuyedesk.services.overdue import help_overdue
+from wuyedesk.services.paging import PAGE_SIZE, Cursor, Page, collect, ordered_after
 from wuyedesk.services.permissions import PERMISSIONS, require
 from wuyedesk.services.records import load_for_edit
 from wuyedesk.services.settings import get_rules
@@ -91,6 +93,30 @@ def linked_numbers(session: Session, h: HelpRequest) -> tuple[str | None, str | 
     return (contact.number if contact else None, order.number if order else None)
 
 
+def numbers_of(
+    session: Session, requests: Sequence[HelpRequest]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Return linked_numbers of many requests by id, in two queries (a list's rows)."""
+    contact_ids = {h.contact_id for h in requests if h.contact_id is not None}
+    order_ids = {h.repair_order_id for h in requests if h.repair_order_id is not None}
+    contacts = {
+        id_: number
+        for id_, number in session.execute(
+            select(Contact.id, Contact.number).where(Contact.id.in_(contact_ids))
+        )
+    }
+    orders = {
+        id_: number
+        for id_, number in session.execute(
+            select(RepairOrder.id, RepairOrder.number).where(RepairOrder.id.in_(order_ids))
+        )
+    }
+    return {
+        h.id: (contacts.get(h.contact_id or 0), orders.get(h.repair_order_id or 0))
+        for h in requests
+    }
+
+
 def view_help(
     session: Session,
     help_request: HelpRequest,
@@ -98,12 +124,13 @@ def view_help(
     rules: Rules,
     now: datetime,
     names: dict[int, str] | None = None,
+    numbers: tuple[str | None, str | None] | None = None,
 ) -> HelpView:
-    """Return one request's view inside an open transaction."""
+    """Return one request's view inside an open transaction (a list passes its numbers)."""
     names = names if names is not None else staff_names(session)
     h = help_request
     hidden = h.confidential and role not in CONFIDANTS
-    contact_number, repair_number = linked_numbers(session, h)
+    contact_number, repair_number = numbers if numbers is not None else linked_numbers(session, h)
     steps = [
         HelpStepView(
             s.step, SPECIAL_STEPS.get(s.step, s.step), s.at, names.get(s.staff_id or 0, ""), s.note
@@ -176,23 +203,61 @@ def list_help(
     now: datetime | None = None,
 ) -> list[HelpView]:
     """Return the help log, newest first: today by default, every day when only open/overdue."""
+    return list_help_page(
+        office,
+        actor,
+        limit=None,
+        date_from=date_from,
+        date_to=date_to,
+        open_only=open_only,
+        overdue_only=overdue_only,
+        special_only=special_only,
+        now=now,
+    ).rows
+
+
+def list_help_page(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    after: Cursor | None = None,
+    limit: int | None = PAGE_SIZE,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    special_only: bool = False,
+    now: datetime | None = None,
+) -> Page[HelpView]:
+    """Return one page of list_help after a cursor (None: the first page, every row)."""
     require(actor, "help.view")
-    rules = get_rules(office)
     now = stamp_time(now)
     bounds = day_bounds(date_from, date_to, now, unbounded=open_only or overdue_only)
-    query = select(HelpRequest).options(
-        selectinload(HelpRequest.unit), selectinload(HelpRequest.steps)
-    )
+    query = select(HelpRequest)
     if bounds is not None:
         query = query.where(HelpRequest.at >= bounds[0], HelpRequest.at < bounds[1])
     if open_only or overdue_only:
-        query = query.where(HelpRequest.state.not_in(HELP_REQUEST.final))
+        query = query.where(HelpRequest.state.in_(_OPEN))
     if special_only:
         query = query.where(HelpRequest.is_special.is_(True))
-    query = query.order_by(HelpRequest.at.desc(), HelpRequest.id.desc())
+    rules = get_rules(office)
     with office.transaction() as session:
         names = staff_names(session)
-        views = [
-            view_help(session, h, actor.role, rules, now, names) for h in session.scalars(query)
-        ]
-    return [v for v in views if v.overdue] if overdue_only else views
+
+        def read(cursor: Cursor | None, count: int | None) -> list[tuple[Cursor, HelpView | None]]:
+            page = ordered_after(query, _NEWEST, cursor).limit(count)
+            found = list(session.scalars(page.options(*_LIST_LOADS)))
+            numbers = numbers_of(session, found)
+            read_rows: list[tuple[Cursor, HelpView | None]] = []
+            for h in found:
+                view = view_help(session, h, actor.role, rules, now, names, numbers[h.id])
+                read_rows.append(((h.at, h.id), view if view.overdue or not overdue_only else None))
+            return read_rows
+
+        return collect(read, after, limit, sifted=overdue_only)
+
+
+_NEWEST = ((HelpRequest.at, True), (HelpRequest.id, True))
+# The open states by name, so that the state index finds them (NOT IN reads every row).
+_OPEN = sorted(set(HELP_REQUEST.states) - HELP_REQUEST.final)
+_LIST_LOADS = (selectinload(HelpRequest.unit), selectinload(HelpRequest.steps))

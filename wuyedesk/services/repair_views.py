@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Protocol, cast
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wuyedesk.domain.errors import PermissionDenied, TransitionRefused, UserError
@@ -17,6 +19,7 @@ from wuyedesk.domain.workflows import REPAIR_FREE, REPAIR_PAID, Workflow
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, staff_names, stamp_time, write_audit
 from wuyedesk.services.overdue import shown_time
+from wuyedesk.services.paging import PAGE_SIZE, Cursor, Page, Tally, collect, ordered_after
 from wuyedesk.services.permissions import allowed, require
 from wuyedesk.services.records import load_for_edit
 from wuyedesk.services.settings import get_rules
@@ -156,7 +159,26 @@ class RepairView:
         return self.state in workflow_of(self.kind).final
 
 
-def repair_overdue(order: RepairOrder, rules: Rules, now: datetime) -> list[str]:
+class SlipTimes(Protocol):
+    """What repair_overdue reads of a slip: a RepairOrder, or a row of these columns."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def dispatched_at(self) -> datetime | None: ...
+    @property
+    def arrived_at(self) -> datetime | None: ...
+    @property
+    def appointment_at(self) -> datetime | None: ...
+    @property
+    def accepted_at(self) -> datetime | None: ...
+
+
+def repair_overdue(order: SlipTimes, rules: Rules, now: datetime) -> list[str]:
     """Return why an open slip is overdue (empty when it is not), in Chinese."""
     if order.state in workflow_of(order.kind).final:
         return []
@@ -189,21 +211,27 @@ def arrival_minutes(view: RepairView) -> int | None:
 
 def step_offers(order: RepairOrder) -> list[StepOffer]:
     """Return the steps this slip may take now, plus the work steps it is waiting for."""
-    workflow = workflow_of(order.kind)
+    return list(_offers(order.kind, order.state))
+
+
+@cache
+def _offers(kind: str, state: str) -> tuple[StepOffer, ...]:
+    # The offers follow from the kind and the state alone: a list works each pair out once.
+    workflow = workflow_of(kind)
     offers: list[StepOffer] = []
     for action in _SCREEN_STEPS:
         if action not in {t.action for t in workflow.transitions}:
             continue
         step = workflow.transition(action)
         refusal = None
-        if order.state not in step.sources:
-            if action not in _SHOWN_EARLY or order.state in workflow.final:
+        if state not in step.sources:
+            if action not in _SHOWN_EARLY or state in workflow.final:
                 continue
-            if order.state not in ("opened", "received", "quoted", "approved", "paid"):
+            if state not in ("opened", "received", "quoted", "approved", "paid"):
                 continue
             # Ask the workflow with a role that may take the step: the reason is the state.
             try:
-                workflow.next_state(order.state, action, next(iter(step.roles)))
+                workflow.next_state(state, action, next(iter(step.roles)))
             except TransitionRefused as exc:
                 refusal = exc.message
         offers.append(
@@ -217,7 +245,7 @@ def step_offers(order: RepairOrder) -> list[StepOffer]:
                 refusal=refusal,
             )
         )
-    return offers
+    return tuple(offers)
 
 
 def _lines(order: RepairOrder, names: dict[int, str]) -> tuple[list[LineView], list[LineView]]:
@@ -411,23 +439,141 @@ def list_repairs(
     now: datetime | None = None,
 ) -> list[RepairView]:
     """Return slips newest first: open ones by default, or a state, an engineer, a building."""
+    return list_repairs_page(
+        office,
+        actor,
+        limit=None,
+        view=view,
+        state=state,
+        kind=kind,
+        engineer_id=engineer_id,
+        building_id=building_id,
+        date_from=date_from,
+        date_to=date_to,
+        now=now,
+    ).rows
+
+
+def list_repairs_page(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    after: Cursor | None = None,
+    limit: int | None = PAGE_SIZE,
+    view: str = "open",
+    state: str | None = None,
+    kind: str | None = None,
+    engineer_id: int | None = None,
+    building_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> Page[RepairView]:
+    """Return one page of list_repairs after a cursor (None: the first page, every row)."""
+    now = stamp_time(now)
+    query = _repairs_where(
+        actor, view, state, kind, engineer_id, building_id, date_from, date_to, now
+    )
+    rules = get_rules(office)
+    with office.transaction() as session:
+        names = staff_names(session)
+
+        def view_of(order: RepairOrder | None) -> RepairView | None:
+            if order is None:
+                return None
+            return view_repair(session, order, rules, now, names, with_signatures=False)
+
+        def read(
+            cursor: Cursor | None, count: int | None
+        ) -> list[tuple[Cursor, RepairView | None]]:
+            page = ordered_after(query, _NEWEST, cursor).limit(count)
+            if view == "overdue":  # 超时 is worked out per slip: sift bare rows, load the late
+                bare = list(session.execute(page.with_only_columns(*_CLOCK)))
+                late = [r.id for r in bare if repair_overdue(cast(SlipTimes, r), rules, now)]
+                loaded = select(RepairOrder).where(RepairOrder.id.in_(late))
+                slips = {o.id: o for o in session.scalars(loaded.options(*_LIST_LOADS))}
+                return [((r.reported_at, r.id), view_of(slips.get(r.id))) for r in bare]
+            listed = session.scalars(page.options(*_LIST_LOADS))
+            return [((o.reported_at, o.id), view_of(o)) for o in listed]
+
+        return collect(read, after, limit, sifted=view == "overdue")
+
+
+def count_repairs(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    view: str = "open",
+    state: str | None = None,
+    kind: str | None = None,
+    engineer_id: int | None = None,
+    building_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> Tally:
+    """Return how many slips list_repairs lists and how many of them are overdue."""
+    now = stamp_time(now)
+    query = _repairs_where(
+        actor, view, state, kind, engineer_id, building_id, date_from, date_to, now
+    )
+    rules = get_rules(office)
+    # Only an open slip is ever overdue: read those (bare columns), count the rest.
+    open_ones = query.where(RepairOrder.state.in_(_OPEN)).with_only_columns(*_CLOCK)
+    with office.transaction() as session:
+        rows = session.execute(open_ones)
+        late = sum(1 for r in rows if repair_overdue(cast(SlipTimes, r), rules, now))
+        if view == "overdue":
+            return Tally(late, late)
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return Tally(total or 0, late)
+
+
+_NEWEST = ((RepairOrder.reported_at, True), (RepairOrder.id, True))
+_FINAL = REPAIR_PAID.final | REPAIR_FREE.final
+# The open states by name, so that the state index finds them (NOT IN reads every row).
+_OPEN = sorted((set(REPAIR_PAID.states) | set(REPAIR_FREE.states)) - _FINAL)
+_LIST_LOADS = (
+    selectinload(RepairOrder.unit),
+    selectinload(RepairOrder.quote_lines),
+    selectinload(RepairOrder.materials),
+)
+# What repair_overdue reads of a slip, and the list's sort key.
+_CLOCK = (
+    RepairOrder.id,
+    RepairOrder.reported_at,
+    RepairOrder.kind,
+    RepairOrder.state,
+    RepairOrder.created_at,
+    RepairOrder.dispatched_at,
+    RepairOrder.arrived_at,
+    RepairOrder.appointment_at,
+    RepairOrder.accepted_at,
+)
+
+
+def _repairs_where(
+    actor: Actor,
+    view: str,
+    state: str | None,
+    kind: str | None,
+    engineer_id: int | None,
+    building_id: int | None,
+    date_from: date | None,
+    date_to: date | None,
+    now: datetime,
+) -> Select[RepairOrder]:
+    """Return the slips a list view holds, checking the actor may see them; not yet sorted."""
     require(actor, "repairs.view")
     if view not in VIEWS:
         raise UserError("没有这个维修单视图")
-    rules = get_rules(office)
-    now = stamp_time(now)
-    query = select(RepairOrder).options(
-        selectinload(RepairOrder.unit),
-        selectinload(RepairOrder.quote_lines),
-        selectinload(RepairOrder.materials),
-    )
-    finals = REPAIR_PAID.final
+    query = select(RepairOrder)
     bounds = day_bounds(date_from, date_to, now, unbounded=view != "all")
     if bounds is not None:
         query = query.where(RepairOrder.reported_at >= bounds[0])
         query = query.where(RepairOrder.reported_at < bounds[1])
     if view in ("open", "mine", "overdue"):
-        query = query.where(RepairOrder.state.not_in(finals))
+        query = query.where(RepairOrder.state.in_(_OPEN))
     if view == "mine":
         query = query.where(_queue_of(actor))
     if view == "late":
@@ -442,14 +588,7 @@ def list_repairs(
         query = query.join(Unit, RepairOrder.unit_id == Unit.id).where(
             Unit.building_id == building_id
         )
-    query = query.order_by(RepairOrder.reported_at.desc(), RepairOrder.id.desc())
-    with office.transaction() as session:
-        names = staff_names(session)
-        views = [
-            view_repair(session, o, rules, now, names, with_signatures=False)
-            for o in session.scalars(query)
-        ]
-    return [v for v in views if v.overdue] if view == "overdue" else views
+    return query
 
 
 def _queue_of(actor: Actor) -> ColumnElement[bool]:

@@ -21,6 +21,7 @@ from wuyedesk.domain.validators import (
     mask_phone,
 )
 from wuyedesk.services.context import Actor
+from wuyedesk.services.paging import PAGE_SIZE, Cursor, Page, collect, ordered_after
 from wuyedesk.services.permissions import require
 from wuyedesk.services.places import find_unit
 from wuyedesk.services.records import load_for_edit
@@ -198,15 +199,43 @@ def list_residents(
     office: OfficeFile, actor: Actor, *, unit_code: str | None = None, current_only: bool = True
 ) -> list[ResidentView]:
     """Return residents in cabinet order (building, floor, unit), phones and IDs masked."""
+    return list_residents_page(
+        office, actor, limit=None, unit_code=unit_code, current_only=current_only
+    ).rows
+
+
+def list_residents_page(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    after: Cursor | None = None,
+    limit: int | None = PAGE_SIZE,
+    unit_code: str | None = None,
+    current_only: bool = True,
+) -> Page[ResidentView]:
+    """Return one page of list_residents after a cursor (None: the first page, every row)."""
     require(actor, "residents.view")
     with office.transaction() as session:
-        query = select(Resident, Unit.code).join(Unit, Unit.id == Resident.unit_id)
+        query = select(Resident, Unit.code, Unit.sort_key).join(Unit, Unit.id == Resident.unit_id)
         if unit_code:
             query = query.where(Unit.id == find_unit(session, unit_code).id)
         if current_only:
             query = query.where(Resident.moved_out.is_(None))
-        query = query.order_by(Unit.sort_key, Resident.role.desc(), Resident.id)
-        return [_view(r, code, reveal=False) for r, code in session.execute(query)]
+
+        def read(
+            cursor: Cursor | None, count: int | None
+        ) -> list[tuple[Cursor, ResidentView | None]]:
+            page = ordered_after(query, _CABINET_ORDER, cursor).limit(count)
+            return [
+                ((key, r.role, r.id), _view(r, code, reveal=False))
+                for r, code, key in session.execute(page)
+            ]
+
+        return collect(read, after, limit)
+
+
+# Cabinet order: the unit's place, the owner before the tenant before the family, then entry.
+_CABINET_ORDER = ((Unit.sort_key, False), (Resident.role, True), (Resident.id, False))
 
 
 def search_residents(office: OfficeFile, actor: Actor, query: str) -> list[ResidentView]:

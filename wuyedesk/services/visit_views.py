@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Protocol, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wuyedesk.domain.errors import ValidationError
@@ -17,6 +18,7 @@ from wuyedesk.domain.workflows import RETURN_VISIT
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, stamp_time
 from wuyedesk.services.overdue import shown_time
+from wuyedesk.services.paging import PAGE_SIZE, Cursor, Page, Tally, collect, ordered_after
 from wuyedesk.services.permissions import require
 from wuyedesk.services.records import load_for_edit
 from wuyedesk.services.settings import get_rules
@@ -123,9 +125,15 @@ def _links(session: Session, visits: Iterable[ReturnVisit]) -> _Links:
     numbers = session.execute(
         select(ReturnVisit.id, ReturnVisit.number).where(ReturnVisit.id.in_(previous_ids))
     )
+    # A 复访 is saved after the visit it follows, so its id is larger: the id range lets
+    # the primary key narrow the search while previous_visit_id has no index of its own.
     follow_ups = session.execute(
         select(ReturnVisit.previous_visit_id, ReturnVisit.number)
-        .where(ReturnVisit.previous_visit_id.in_(ids), ReturnVisit.state != "void")
+        .where(
+            ReturnVisit.id > min(ids, default=0),
+            ReturnVisit.previous_visit_id.in_(ids),
+            ReturnVisit.state != "void",
+        )
         .order_by(ReturnVisit.id)
     )
     return _Links(
@@ -143,8 +151,21 @@ def complaint_limit(visit: ReturnVisit, contact: Contact | None) -> datetime | N
     return contact.visit_due_at
 
 
+class VisitTimes(Protocol):
+    """What visit_reasons reads of a visit: a ReturnVisit, or a row of these columns."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def visited_at(self) -> datetime | None: ...
+    @property
+    def rectify_deadline(self) -> date | None: ...
+
+
 def visit_reasons(
-    visit: ReturnVisit, limit: datetime | None, rules: Rules, now: datetime
+    visit: VisitTimes, limit: datetime | None, rules: Rules, now: datetime
 ) -> tuple[bool, list[str]]:
     """Return (late, reasons): the breach of a visit made late, and what is overdue now."""
     if visit.state == "void":
@@ -265,13 +286,147 @@ def list_visits(
     now: datetime | None = None,
 ) -> list[VisitView]:
     """Return the record, newest first, by visit (or due) day: today unless only open/overdue."""
+    return list_visits_page(
+        office,
+        actor,
+        limit=None,
+        kind=kind,
+        open_only=open_only,
+        overdue_only=overdue_only,
+        date_from=date_from,
+        date_to=date_to,
+        now=now,
+    ).rows
+
+
+def list_visits_page(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    after: Cursor | None = None,
+    limit: int | None = PAGE_SIZE,
+    kind: str | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> Page[VisitView]:
+    """Return one page of list_visits after a cursor (None: the first page, every row)."""
+    now = stamp_time(now)
+    query = _visits_where(actor, kind, open_only or overdue_only, date_from, date_to, now)
+    rules = get_rules(office)
+    with office.transaction() as session:
+
+        def read(cursor: Cursor | None, count: int | None) -> list[tuple[Cursor, VisitView | None]]:
+            # No index gives this order: sort the ids alone (a narrow sort), then load them.
+            page = ordered_after(query, _NEWEST, cursor).limit(count)
+            ids = list(session.scalars(page.with_only_columns(ReturnVisit.id)))
+            loaded = select(ReturnVisit).where(ReturnVisit.id.in_(ids))
+            found = {
+                v.id: v for v in session.scalars(loaded.options(selectinload(ReturnVisit.unit)))
+            }
+            visits = [found[id_] for id_ in ids]
+            links = _links(session, visits)
+            read_rows: list[tuple[Cursor, VisitView | None]] = []
+            for v in visits:
+                view = _view(v, actor.role, rules, now, links)
+                listed = view.overdue_now or not overdue_only
+                read_rows.append(((v.visited_at or v.due_at, v.id), view if listed else None))
+            return read_rows
+
+        return collect(read, after, limit, sifted=overdue_only)
+
+
+def count_visits(
+    office: OfficeFile,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> Tally:
+    """Return how many visits list_visits lists and how many of them are late or overdue."""
+    now = stamp_time(now)
+    query = _visits_where(actor, kind, open_only or overdue_only, date_from, date_to, now)
+    rules = get_rules(office)
+    # A visit still to do is worked out one by one (they are few); a done one is late by SQL.
+    done_late = (
+        query.where(
+            ReturnVisit.state.in_(_DONE),
+            ReturnVisit.kind == VisitKind.complaint,
+            ReturnVisit.previous_visit_id.is_(None),
+        )
+        .join(Contact, Contact.id == ReturnVisit.contact_id)
+        .where(ReturnVisit.visited_at > Contact.visit_due_at)
+    )
+    with office.transaction() as session:
+        waiting = list(
+            session.execute(query.where(ReturnVisit.state.in_(_OPEN)).with_only_columns(*_CLOCK))
+        )
+        limits = _complaint_limits(session, waiting)
+        flagged = due_now = 0
+        for visit in waiting:
+            first = visit.kind == VisitKind.complaint and visit.previous_visit_id is None
+            limit = limits.get(visit.contact_id or 0) if first else None  # as complaint_limit
+            late, reasons = visit_reasons(cast(VisitTimes, visit), limit, rules, now)
+            flagged += bool(reasons)
+            due_now += len(reasons) > int(late)
+        if overdue_only:
+            return Tally(due_now, due_now)
+        if not open_only:  # an open list holds no visit that is done
+            flagged += session.scalar(select(func.count()).select_from(done_late.subquery())) or 0
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return Tally(total, flagged)
+
+
+def _complaint_limits(session: Session, visits: Iterable[Any]) -> dict[int, datetime]:
+    """Return the 24-hour limits of the complaints these visits answer, by complaint id."""
+    ids = {v.contact_id for v in visits if v.kind == VisitKind.complaint and v.contact_id}
+    found = session.execute(
+        select(Contact.id, Contact.visit_due_at).where(
+            Contact.id.in_(ids), Contact.visit_due_at.is_not(None)
+        )
+    )
+    return {id_: due for id_, due in found if due is not None}
+
+
+_NEWEST = (
+    (func.coalesce(ReturnVisit.visited_at, ReturnVisit.due_at), True),
+    (ReturnVisit.id, True),
+)
+# The open states by name, so that the state index finds them (NOT IN reads every row).
+_OPEN = sorted(set(RETURN_VISIT.states) - RETURN_VISIT.final)
+# What the count reads of a visit still to do: visit_reasons's fields, whose limit applies.
+_CLOCK = (
+    ReturnVisit.state,
+    ReturnVisit.due_at,
+    ReturnVisit.visited_at,
+    ReturnVisit.rectify_deadline,
+    ReturnVisit.kind,
+    ReturnVisit.contact_id,
+    ReturnVisit.previous_visit_id,
+)
+_DONE = sorted(RETURN_VISIT.final - {"void"})
+
+
+def _visits_where(
+    actor: Actor,
+    kind: str | None,
+    open_only: bool,
+    date_from: date | None,
+    date_to: date | None,
+    now: datetime,
+) -> Select[ReturnVisit]:
+    """Return the visits a list holds, checking the actor may see them; unsorted."""
     require(actor, "visits.view")
     if kind is not None and kind not in VisitKind.__members__:
         raise ValidationError("kind", "没有这个回访类型")
-    rules = get_rules(office)
-    now = stamp_time(now)
-    bounds = day_bounds(date_from, date_to, now, unbounded=open_only or overdue_only)
-    query = select(ReturnVisit).options(selectinload(ReturnVisit.unit))
+    bounds = day_bounds(date_from, date_to, now, unbounded=open_only)
+    query = select(ReturnVisit)
     if bounds is not None:
         start, end = bounds
         visited = ReturnVisit.visited_at
@@ -281,16 +436,11 @@ def list_visits(
                 and_(visited.is_(None), ReturnVisit.due_at >= start, ReturnVisit.due_at < end),
             )
         )
-    if open_only or overdue_only:
-        query = query.where(ReturnVisit.state.not_in(RETURN_VISIT.final))
+    if open_only:
+        query = query.where(ReturnVisit.state.in_(_OPEN))
     if kind is not None:
         query = query.where(ReturnVisit.kind == kind)
-    with office.transaction() as session:
-        visits = list(session.scalars(query))
-        links = _links(session, visits)
-        views = [_view(v, actor.role, rules, now, links) for v in visits]
-    views.sort(key=lambda v: (v.visited_at or v.due_at, v.id), reverse=True)
-    return [v for v in views if v.overdue_now] if overdue_only else views
+    return query
 
 
 def visit_chain(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import HelpType, is_special, labels
-from wuyedesk.services import help_requests
+from wuyedesk.services import help_requests, help_views
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import (
@@ -120,6 +120,7 @@ class HelpLogWindow(QWidget):
         layout.addWidget(lower, 1)
         self.help_type.currentIndexChanged.connect(lambda _i: self.type_changed())
         self.clear_form()
+        self.table.records.fetch_failed.connect(self.saved_label.setText)
         self.refresh()
 
     def _entry_buttons(self) -> QHBoxLayout:
@@ -207,11 +208,15 @@ class HelpLogWindow(QWidget):
     def refresh(self, select_id: int | None = None) -> None:
         """Read the list again; the chosen request stays chosen."""
         keep = select_id if select_id is not None else self.panel.record_id()
+        filters = self.filters()
         try:
-            rows = help_requests.list_help(self.office, self.actor, **self.filters())
+            self.table.set_pages(
+                lambda after, limit: help_views.list_help_page(
+                    self.office, self.actor, after=after, limit=limit, **filters
+                )
+            )
         except UserError as exc:
             self.saved_label.setText(exc.message)
-            rows = []
-        self.table.set_rows(rows)
+            self.table.set_rows([])
         if keep is not None and not self.table.select_id(keep):
             self.panel.show_view(None)

@@ -29,17 +29,33 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QWidget,
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.services.paging import Cursor, Page
 from wuyedesk.ui.binder import ERROR_COLOR, SHOWN_ZONE
 
 Column = tuple[str, Callable[[Any], str]]
+# A paged list: (after, limit) -> the services' Page of the rows after that cursor.
+PageSource = Callable[[Cursor | None, int], Page[Any]]
+PAGE_ROWS = 50  # rows read a page at a time: two screenfuls, a blink to read
+SEEK_ROWS = 500  # select_id reads down to here looking for a record (at least)
+FIT_ROWS = 40  # the columns fit the texts of this many first rows (a screenful and more)
+MAX_COLUMN_WIDTH = 260
 OVERDUE_BACKGROUND = QColor("#ffcdd2")
 OVERDUE_TEXT = QColor("#b71c1c")
 Index = QModelIndex | QPersistentModelIndex
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
 
 
 def shown_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
@@ -64,18 +80,72 @@ def overdue_reasons(view: Any) -> list[str]:
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of record views; the columns are (heading, text of a view)."""
+    """Rows of record views; the columns are (heading, text of a view).
+
+    The rows are given whole (set_rows), or read a page at a time from a service
+    (set_pages): the first page at once, the next ones when the view scrolls to the end.
+    """
+
+    fetch_failed = Signal(str)  # a later page was refused: the reason, in Chinese
 
     def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         self.rows: list[Any] = []
+        self.rows_before = 0  # how many rows were read before the list was last replaced
+        self.page_rows = PAGE_ROWS
+        self._source: PageSource | None = None
+        self._after: Cursor | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace every row."""
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows_before, self.rows = len(self.rows), list(rows)
+        self._source, self._after = None, None
         self.endResetModel()
+
+    def set_pages(self, source: PageSource, page_rows: int = PAGE_ROWS) -> None:
+        """Show a list read page by page: `source(after, limit)` returns a services Page.
+
+        The first page is read here, so a refusal (UserError) reaches the caller and the
+        rows shown before stay; later pages are read by fetchMore as the view scrolls.
+        """
+        first = source(None, page_rows)
+        self.beginResetModel()
+        self.rows_before, self.rows = len(self.rows), list(first.rows)
+        self.page_rows = page_rows
+        self._after = first.after
+        self._source = source if first.after is not None else None
+        self.endResetModel()
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether every row of the list is read (no page left to fetch)."""
+        return self._source is None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        """Tell the view that more rows wait when the list has a page left to read."""
+        return not parent.isValid() and self._source is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """Read the next page and append its rows (the view calls this at the end)."""
+        if not self.canFetchMore(parent):
+            return
+        assert self._source is not None
+        try:
+            page = self._source(self._after, self.page_rows)
+        except UserError as exc:
+            self._source = None  # the rows read stay; asking again would be refused again
+            self.fetch_failed.emit(exc.message)
+            return
+        self._after = page.after
+        if page.after is None:
+            self._source = None
+        if page.rows:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """Return the number of records (none under a row)."""
@@ -95,7 +165,9 @@ class RecordTableModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Return a cell's text; overdue rows get a red background and their reasons as tip."""
-        if not index.isValid():
+        # The view asks a dozen roles of every cell it measures or paints: answer the few
+        # used here first, and the rest without looking at the record.
+        if role not in _ANSWERED or not index.isValid():
             return None
         view = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -135,25 +207,56 @@ class RecordTable(QTableView):
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show these records; nothing is selected afterwards."""
         self.records.set_rows(rows)
-        self.resizeColumnsToContents()
-        for column in range(self.records.columnCount()):
-            self.setColumnWidth(column, min(self.columnWidth(column), 260))
+        self._fit_columns()
+
+    def set_pages(self, source: PageSource, page_rows: int = PAGE_ROWS) -> None:
+        """Show a list read page by page (see RecordTableModel.set_pages); none selected."""
+        self.records.set_pages(source, page_rows)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # Fit each column to its heading and the texts of the first rows, up to a limit.
+        # Measured here rather than by resizeColumnsToContents, which asks the model a
+        # dozen roles of every cell of every row read (most of a long list's first screen).
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 4
+        sample = self.records.rows[:FIT_ROWS]
+        for column, (_heading, text_of) in enumerate(self.records.columns):
+            widest = max(
+                (metrics.horizontalAdvance(str(text_of(v)).replace("\n", " ")) for v in sample),
+                default=0,
+            )
+            width = max(widest + margin, header.sectionSizeHint(column))
+            self.setColumnWidth(column, min(width, MAX_COLUMN_WIDTH))
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.picked.emit(self.records.rows[current.row()] if current.isValid() else None)
 
     def select_id(self, record_id: int) -> bool:
-        """Select the row of this record id; return whether it is listed."""
-        for row, view in enumerate(self.records.rows):
-            if view.id == record_id:
-                flags = (
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows
-                )
-                self.selectionModel().setCurrentIndex(self.records.index(row, 0), flags)
-                self.picked.emit(view)
-                return True
-        return False
+        """Select the row of this record id; return whether it is listed.
+
+        Pages not read yet are read while looking, down to SEEK_ROWS rows or as far as the
+        list was read before it was last replaced (a record acted on far down is found
+        again after the refresh); a record further down counts as not listed.
+        """
+        records, start = self.records, 0
+        reach = max(SEEK_ROWS, records.rows_before)
+        while True:
+            for row in range(start, len(records.rows)):
+                view = records.rows[row]
+                if view.id == record_id:
+                    flags = (
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows
+                    )
+                    self.selectionModel().setCurrentIndex(records.index(row, 0), flags)
+                    self.picked.emit(view)
+                    return True
+            start = len(records.rows)
+            if records.complete or start >= reach:
+                return False
+            records.fetchMore(QModelIndex())
 
     def row_texts(self, column: int) -> list[str]:
         """Return one column's texts (for tests and the status line)."""

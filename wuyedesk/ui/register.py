@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, labels
 from wuyedesk.domain.roles import MANAGERS
-from wuyedesk.services import contacts, places
+from wuyedesk.services import contact_views, contacts, places
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import (
@@ -102,6 +102,7 @@ class RegisterWindow(QWidget):
         layout.addWidget(lower, 1)
         self._connect()
         self.clear_form()
+        self.table.records.fetch_failed.connect(self.saved_label.setText)
         self.refresh()
 
     # -- building -----------------------------------------------------------------------------
@@ -284,12 +285,16 @@ class RegisterWindow(QWidget):
     def refresh(self, select_id: int | None = None) -> None:
         """Read the register again with the filters; the selected entry stays selected."""
         keep = select_id if select_id is not None else self.panel.record_id()
+        filters = self.filters()
         try:
-            rows = contacts.list_contacts(self.office, self.actor, **self.filters())
+            self.table.set_pages(
+                lambda after, limit: contact_views.list_contacts_page(
+                    self.office, self.actor, after=after, limit=limit, **filters
+                )
+            )
         except UserError as exc:
             self.saved_label.setText(exc.message)
-            rows = []
-        self.table.set_rows(rows)
+            self.table.set_rows([])
         if keep is not None and self.table.select_id(keep):
             return
         if keep is not None:

@@ -26,9 +26,10 @@ from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import RepairKind, labels
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.workflows import REPAIR_PAID
-from wuyedesk.services import places, repairs
+from wuyedesk.services import places, repair_views
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
+from wuyedesk.services.paging import Tally
 from wuyedesk.services.permissions import allowed
 from wuyedesk.services.repair_views import VIEWS, RepairView, arrival_minutes
 from wuyedesk.store.office_file import OfficeFile
@@ -116,6 +117,7 @@ class RepairDeskWindow(QWidget):
         layout.addLayout(self._top_row())
         layout.addLayout(self._filter_row(view))
         layout.addWidget(lower, 1)
+        self.table.records.fetch_failed.connect(self.status.setText)
         self.refresh()
 
     # -- building -----------------------------------------------------------------------------
@@ -264,16 +266,21 @@ class RepairDeskWindow(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setEnabled(self.view_filter.currentData() == "all")
         keep = select_id if select_id is not None else self.panel.record_id()
+        filters = self.filters()
         try:
-            rows = repairs.list_repairs(self.office, self.actor, **self.filters())
+            self.table.set_pages(
+                lambda after, limit: repair_views.list_repairs_page(
+                    self.office, self.actor, after=after, limit=limit, **filters
+                )
+            )
+            tally = repair_views.count_repairs(self.office, self.actor, **filters)
         except UserError as exc:
             self.status.setText(exc.message)
-            rows = []
-        self.table.set_rows(rows)
-        late = sum(1 for r in rows if r.overdue)
-        text = self.tr("共 {0} 张").format(len(rows))
-        if late:
-            text += self.tr("，超时 {0} 张").format(late)
+            self.table.set_rows([])
+            tally = Tally(0, 0)
+        text = self.tr("共 {0} 张").format(tally.total)
+        if tally.overdue:
+            text += self.tr("，超时 {0} 张").format(tally.overdue)
         self.count_label.setText(text)
         if keep is not None:
             self.panel.show_record(keep)  # also when the list no longer holds it

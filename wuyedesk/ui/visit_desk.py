@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import VisitKind, labels
-from wuyedesk.services import visit_plan, visits
+from wuyedesk.services import visit_plan, visit_views, visits
 from wuyedesk.services.context import Actor
+from wuyedesk.services.paging import Tally
 from wuyedesk.services.visit_plan import WaitingVisit
 from wuyedesk.services.visits import VisitView
 from wuyedesk.store.office_file import OfficeFile
@@ -79,6 +80,7 @@ class VisitDeskWindow(QWidget):
         self.tabs.addTab(self.coverage, self.tr("日常回访覆盖"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+        self.table.records.fetch_failed.connect(lambda text: self._say(text, error=True))
         self.refresh()
 
     # -- building -----------------------------------------------------------------------------
@@ -168,21 +170,27 @@ class VisitDeskWindow(QWidget):
         """Read both lists again; the visit on the panel stays there even if the list drops it."""
         keep = select_id if select_id is not None else self.panel.record_id()
         self.status.clear()
+        filters = self.filters()
         try:
             waiting = visit_plan.waiting_visits(self.office, self.actor, now=self.now())
-            rows = visits.list_visits(self.office, self.actor, **self.filters())
+            self.table.set_pages(
+                lambda after, limit: visit_views.list_visits_page(
+                    self.office, self.actor, after=after, limit=limit, **filters
+                )
+            )
+            tally = visit_views.count_visits(self.office, self.actor, **filters)
         except UserError as exc:
             self._say(exc.message, error=True)
-            waiting, rows = [], []
+            waiting, tally = [], Tally(0, 0)
+            self.table.set_rows([])
         self.waiting.set_rows(waiting)
         late = sum(1 for w in waiting if w.overdue)
         text = self.tr("共 {0} 件").format(len(waiting))
         self.waiting_count.setText(text + (self.tr("，超时 {0} 件").format(late) if late else ""))
         self.plan_button.setEnabled(False)
-        self.table.set_rows(rows)
-        late = sum(1 for v in rows if v.overdue)
-        text = self.tr("共 {0} 条").format(len(rows))
-        self.count_label.setText(text + (self.tr("，超时 {0} 条").format(late) if late else ""))
+        text = self.tr("共 {0} 条").format(tally.total)
+        late_text = self.tr("，超时 {0} 条").format(tally.overdue) if tally.overdue else ""
+        self.count_label.setText(text + late_text)
         if keep is not None:
             self.panel.show_record(keep)
             self.table.select_id(keep)
