@@ -333,3 +333,19 @@ def test_a_draft_of_a_resident_form_reaches_the_server_sealed(office: OfficeFile
     assert raw.startswith("s1:") and ID_NUMBER not in raw and "欧阳" not in raw
     draft = draft_of(office, actor, "resident", "new")
     assert draft is not None and draft.data["id_number"] == ID_NUMBER
+
+
+@server
+def test_after_a_demo_on_the_server_new_records_get_fresh_ids(office: OfficeFile) -> None:
+    from wuyedesk.services.demo import generate_demo
+
+    generate_demo(office, Actor.command_line(), households=30, seed=2)
+    with office.transaction() as session:
+        highest = session.scalar(select(func.max(Contact.id))) or 0
+    view = record_contact(
+        office,
+        Actor.command_line(),
+        {"method": "call", "unit": None, "caller_name": "刘先生", "phone": PHONE,
+         "kind": "enquiry", "content": "物业费怎么交"},
+    )  # fmt: skip
+    assert view.id > highest

@@ -145,6 +145,12 @@ def generate_demo(
             years=years,
             volume=volume,
         )
+        if session.get_bind().dialect.name != "sqlite":
+            # The records went in with their ids: move the server's id sequences past them.
+            from wuyedesk.services.migrate import reset_sequences
+            from wuyedesk.store.models import Base
+
+            reset_sequences(session.connection(), Base.metadata.sorted_tables)
         summary = DemoSummary(
             estate=estate_name,
             buildings=len({u.building for u in units}),

@@ -171,7 +171,7 @@ def _copy_into(
                 sums.append(_copy_table(source, conn, table))
             tell(len(tables), total, "住户索引")
             _index_residents(source, conn)
-            _reset_sequences(conn, tables)
+            reset_sequences(conn, tables)
 
         with translate_errors():
             schema.upgrade(engine, then=fill)
@@ -229,7 +229,7 @@ def _index_residents(source: Connection, conn: Connection) -> None:
             )
 
 
-def _reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
+def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
     """Point every id sequence past the copied rows, so a new record's id never collides."""
     quote = conn.dialect.identifier_preparer.quote
     for table in tables:
