@@ -179,7 +179,8 @@ class MainWindow(QMainWindow):
             self.tr("{name}（{role}）").format(name=self.actor.name, role=role)
         )
         self.user_label.setObjectName("user")
-        self.path_label = QLabel(self.tr("办公文件：{0}").format(self.office.path))
+        where = self.tr("办公数据库：{0}") if self.office.is_server else self.tr("办公文件：{0}")
+        self.path_label = QLabel(where.format(self.office.location))  # never a password
         self.path_label.setObjectName("office_path")
         self.lock_label = QLabel()
         self.lock_label.setObjectName("lock_timer")
