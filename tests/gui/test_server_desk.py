@@ -18,6 +18,7 @@ from wuyedesk.services.residents import add_resident
 from wuyedesk.store.location import ServerDb
 from wuyedesk.ui.app import Desk
 
+
 def test_a_desk_on_the_server_unlocks_logs_in_and_finds_by_phone_tail(
     qtbot, empty_server_db: ServerDb, tmp_path: Path
 ) -> None:
