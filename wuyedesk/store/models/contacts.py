@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wuyedesk.store.models.base import Base, Numbered, utcnow
@@ -16,6 +16,8 @@ class Contact(Numbered, Base):
     """One visit, call or letter from a household; a complaint when it blames a department."""
 
     __tablename__ = "contact"
+    # The register filtered by 事由, newest first, a page at a time.
+    __table_args__ = (Index("ix_contact_kind_at", "kind", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     method: Mapped[str] = mapped_column(String(10))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wuyedesk.store.models.base import Base, Fen, Numbered, utcnow
@@ -16,6 +16,8 @@ class RepairOrder(Numbered, Base):
     """A work order; kind 'free' (WX-) or 'paid' (YC-: quote, approval, finance stamp)."""
 
     __tablename__ = "repair_order"
+    # The 到场超时 list: late slips, newest first, read a page at a time.
+    __table_args__ = (Index("ix_repair_order_late_reported", "arrival_late", "reported_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(8), index=True)
     reported_at: Mapped[datetime] = mapped_column(index=True)

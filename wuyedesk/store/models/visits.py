@@ -21,7 +21,7 @@ class ReturnVisit(Numbered, Base):
     facility: Mapped[str | None] = mapped_column(String(100))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
     repair_order_id: Mapped[int | None] = mapped_column(ForeignKey("repair_order.id"), index=True)
-    previous_visit_id: Mapped[int | None] = mapped_column(ForeignKey("return_visit.id"))
+    previous_visit_id: Mapped[int | None] = mapped_column(ForeignKey("return_visit.id"), index=True)
     due_at: Mapped[datetime] = mapped_column(index=True)
     visited_at: Mapped[datetime | None] = mapped_column(index=True)
     visitors: Mapped[str | None] = mapped_column(String(100))
