@@ -286,7 +286,7 @@ def test_eight_desks_saving_at_once_get_gapless_unique_numbers(office: OfficeFil
     year = int(next(iter(reported)).split("-")[1])
     assert sorted(reported) == [f"DJ-{year}-{serial:06d}" for serial in range(1, total + 1)]
     with office.transaction() as session:
-        stored = dict(session.execute(select(Contact.number, Contact.content)).tuples().all())
+        stored = {n: c for n, c in session.execute(select(Contact.number, Contact.content))}
         counter = session.scalar(select(NumberCounter.last).where(NumberCounter.prefix == "DJ"))
         count = session.scalar(select(func.count()).select_from(Contact))
     assert stored == reported and counter == count == total
@@ -349,3 +349,25 @@ def test_after_a_demo_on_the_server_new_records_get_fresh_ids(office: OfficeFile
          "kind": "enquiry", "content": "物业费怎么交"},
     )  # fmt: skip
     assert view.id > highest
+
+
+@server
+def test_a_row_held_by_another_desk_past_the_wait_is_a_clear_refusal(office: OfficeFile) -> None:
+    resident_id = _estate(office)
+    actor = Actor.command_line()
+    form = resident_form_data(office, actor, resident_id)
+    data = {k: v for k, v in form.items() if k not in ("unit", "version")}
+    holder = office.engine.connect()
+    try:
+        holder.begin()
+        holder.exec_driver_sql(f"SELECT * FROM resident WHERE id = {resident_id} FOR UPDATE")
+        started = time.monotonic()
+        with pytest.raises(OfficeFileError) as refused:
+            update_resident(office, actor, resident_id, {**data, "employer": "等不到"}, 1)
+        assert 4 <= time.monotonic() - started < 30  # the server's 5 s lock wait
+        assert "正被另一张桌子保存" in refused.value.message
+    finally:
+        holder.rollback()
+        holder.close()
+    saved = update_resident(office, actor, resident_id, {**data, "employer": "再试一次"}, 1)
+    assert saved.version == 2

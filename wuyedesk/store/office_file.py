@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, inspect, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
@@ -69,9 +69,14 @@ def translate_errors() -> Iterator[None]:
     """Turn the database's own errors a person can cause into clear Chinese messages."""
     try:
         yield
-    except OperationalError as exc:
+    except DBAPIError as exc:
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate is not None or exc.connection_invalidated:
+            _refuse_server_error(exc, sqlstate)
+        if not isinstance(exc, OperationalError):
+            raise
         text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
+        if "locked" in text or "busy" in text:
             raise OfficeFileError(
                 "办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容"
             ) from None
@@ -83,9 +88,29 @@ def translate_errors() -> Iterator[None]:
             raise OfficeFileError("办公文件所在的文件夹是只读的，本次未保存任何内容") from None
         if "unable to open" in text:
             raise OfficeFileError("无法打开办公文件（文件夹不存在或没有权限）") from None
-        if "server" in text or "connection" in text or "could not" in text:
-            raise OfficeFileError(server_message(exc) + "；本次未保存任何内容") from None
         raise
+
+
+# PostgreSQL's SQLSTATE classes a person can cause: another desk holding a row, the server
+# gone or refusing, a full disk. Anything else is a bug and stays as it is.
+_SERVER_BUSY = {"55P03", "40P01", "40001", "57014"}
+
+
+def _refuse_server_error(exc: DBAPIError, sqlstate: str | None) -> None:
+    if sqlstate in _SERVER_BUSY:
+        raise OfficeFileError(
+            "办公数据库中的这条记录正被另一张桌子保存，等待超时；请稍后再试，本次未保存任何内容"
+        ) from None
+    if exc.connection_invalidated or (sqlstate or "").startswith(("08", "57P", "28")):
+        raise OfficeFileError(server_message(exc) + "；本次未保存任何内容") from None
+    if sqlstate == "53100":
+        raise OfficeFileError(
+            "数据库服务器的磁盘已满，本次未保存任何内容；请通知数据库管理员"
+        ) from None
+    if sqlstate == "42501":
+        raise OfficeFileError(
+            "数据库账号没有这项操作的权限，本次未保存任何内容；请通知数据库管理员"
+        ) from None
 
 
 def create_office_file(
