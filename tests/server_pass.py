@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 DEFAULT = "postgresql+psycopg://wuyedesk:wuyedesk@127.0.0.1/postgres"
 
@@ -35,6 +36,8 @@ def main() -> int:
         print(f"server pass SKIPPED: no PostgreSQL at {shown} (run .ci/postgres as root)")
         return 0
     os.environ["WUYEDESK_TEST_DB"] = "postgresql"
+    # As `python -m pytest` from the checkout: the tests import `tests.conftest`.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import pytest
 
     return int(pytest.main(["tests/unit", *sys.argv[1:]]))

@@ -1,11 +1,13 @@
-"""Every figure of the estate benchmark for one office file, encrypted or (--plain) plain.
+"""Every figure of the estate benchmark, the encrypted file and its plain twin taken in turn.
 
-Run by run.py once per kind of file, each in a fresh process (plain SQLite is patched in
-process-wide): .venv/bin/python tests/bench/measure.py OFFICE_FILE --json OUT [--plain]
-[--runs 5] [--quick-runs 20] [--heavy-runs 3]. The file is changed (slips saved, prints
-audited): run.py gives it a copy. Writes {label: [values, ...]}: seconds, milliseconds or
-MB as the label's unit in run.py's FIGURES says. In-process figures run once untimed
-first (imports, fonts, caches), then `runs` times.
+Run by run.py: .venv/bin/python tests/bench/measure.py ENCRYPTED PLAIN --json OUT
+[--runs 5] [--quick-runs 20] [--heavy-runs 3] [--only PART ...]. Both files are open in
+this one process (plain.py makes only the second one plain SQLite), and each figure's
+runs alternate between them call by call, so a busy spell of the shared machine falls
+on both alike. Fresh-process figures (start, login, memory) alternate process by process.
+The files are changed (slips saved, prints audited): run.py gives copies. Writes
+{"encrypted": {label: [values]}, "plain": {...}}: milliseconds, MB for memory. In-process
+figures run once untimed first on each file (imports, fonts, caches).
 """
 
 from __future__ import annotations
@@ -28,26 +30,9 @@ import plain
 
 PASSPHRASE = "bench passphrase 1"
 BATCH = 500
-
-
-def timed(
-    runs: int, func: Callable[[], object], *, warm: bool = True, cpu: list[float] | None = None
-) -> list[float]:
-    """Return the milliseconds of each of `runs` calls (after one untimed call).
-
-    `cpu` gets each call's CPU time (ms) too: on a shared machine the wall time of a long
-    figure holds other people's work, its CPU time does not.
-    """
-    if warm:
-        func()
-    times = []
-    for _ in range(runs):
-        started, used = time.perf_counter(), time.process_time()
-        func()
-        times.append((time.perf_counter() - started) * 1000)
-        if cpu is not None:
-            cpu.append((time.process_time() - used) * 1000)
-    return times
+KINDS = ("encrypted", "plain")
+PARTS = ("desk", "lists", "search", "slips", "monthly", "memory")
+Action = Callable[[str], object]  # takes the kind of file
 
 
 def _say(text: str) -> None:
@@ -55,57 +40,90 @@ def _say(text: str) -> None:
 
 
 class Bench:
-    """The opened office file, the people who act, and the figures gathered so far."""
+    """Both office files opened, the people who act, and the figures gathered so far."""
 
-    def __init__(self, path: Path, runs: int, quick: int, heavy: int, is_plain: bool) -> None:
+    def __init__(self, paths: dict[str, Path], runs: int, quick: int, heavy: int) -> None:
         from wuyedesk.services import office as office_service
 
-        self.path, self.runs, self.quick, self.heavy = path, runs, quick, heavy
-        self.plain = is_plain
-        self.figures: dict[str, list[float]] = {}
-        self.office = office_service.unlock(path, passphrase=PASSPHRASE)
-        self.people = self._people()
+        self.paths, self.runs, self.quick, self.heavy = paths, runs, quick, heavy
+        self.figures: dict[str, dict[str, list[float]]] = {kind: {} for kind in KINDS}
+        self.offices = {
+            kind: office_service.unlock(path, passphrase=PASSPHRASE) for kind, path in paths.items()
+        }
+        self.people, self.pin = self._people()
         self.tmp = Path(tempfile.mkdtemp(prefix="wuye-bench-"))
 
-    def _people(self) -> dict[str, Any]:
+    def _people(self) -> tuple[dict[str, Any], str]:
         from wuyedesk.domain.roles import Role
         from wuyedesk.services import staff as staff_service
         from wuyedesk.services.context import Actor
         from wuyedesk.services.demo import DEMO_PIN
 
-        people = {}
-        for person in staff_service.list_staff(self.office):
-            role = Role(person.role)
-            if role.value in ("clerk", "supervisor") and role.value not in people:
-                people[role.value] = Actor(person.id, person.name, role)
-        self.pin = DEMO_PIN
-        return people
+        people: dict[str, Any] = {}
+        for person in staff_service.list_staff(self.offices["encrypted"]):
+            if person.role in ("clerk", "supervisor") and person.role not in people:
+                people[person.role] = Actor(person.id, person.name, Role(person.role))
+        return people, DEMO_PIN
 
-    def add(self, label: str, values: list[float]) -> None:
-        """Keep a figure's runs and say its median."""
-        self.figures[label] = values
-        _say(f"  {label}: median {statistics.median(values):.1f}")
+    def timed(
+        self, label: str, runs: int, action: Action, *, warm: bool = True, cpu: bool = False
+    ) -> None:
+        """Time `action` on each file in turn, `runs` times each (ms); keep and say medians.
+
+        With `cpu`, a detail figure holds each call's CPU time as well: on a shared machine
+        the wall time of a long figure holds other people's work, its CPU time much less.
+        """
+        if warm:
+            for kind in KINDS:
+                action(kind)
+        walls: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        used: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(runs):
+            for kind in KINDS:
+                started, cpu_started = time.perf_counter(), time.process_time()
+                action(kind)
+                walls[kind].append((time.perf_counter() - started) * 1000)
+                used[kind].append((time.process_time() - cpu_started) * 1000)
+        self.add(label, walls)
+        if cpu:
+            self.add(f"  CPU time of {label.split(' (')[0]}", used)
+
+    def add(self, label: str, values: dict[str, list[float]]) -> None:
+        """Keep a figure's runs for both files and say its medians."""
+        for kind in KINDS:
+            self.figures[kind].setdefault(label, []).extend(values[kind])
+        medians = "  ".join(f"{k} {statistics.median(self.figures[k][label]):.1f}" for k in KINDS)
+        _say(f"  {label}: {medians}")
 
     # --- the desk in fresh processes ----------------------------------------------------
     def desk(self) -> None:
-        """Start to unlock window; unlock + login (the clerk) to main window."""
+        """Unlock in process; start to unlock window and unlock + login in fresh processes."""
         import startup
 
         from wuyedesk.services import office as office_service
 
-        _say("desk: unlock in process; start and login in fresh processes")
-        opening = timed(
-            self.runs, lambda: office_service.unlock(self.path, passphrase=PASSPHRASE).close()
+        _say("desk")
+        self.timed(
+            "  unlock office file (scrypt + open), in process",
+            self.runs,
+            lambda k: office_service.unlock(self.paths[k], passphrase=PASSPHRASE).close(),
         )
-        self.add("  unlock office file (scrypt + open), in process", opening)
-        start = startup.measure_start(self.path, self.runs, plain=self.plain)
-        self.add("start to unlock window", [t * 1000 for t in start])
         clerk = self.people["clerk"]
-        login = startup.measure_login(self.path, clerk.name, self.pin, self.runs, plain=self.plain)
-        if login["backup"]:
-            self.add("  first start of the day (daily backup)", [t * 1000 for t in login["backup"]])
-        self.add("unlock + login to main window", [t * 1000 for t in login["login"]])
-        self.add("  of which unlock to login window", [t * 1000 for t in login["unlock"]])
+        for _ in range(self.runs):
+            for kind in KINDS:
+                path, is_plain = self.paths[kind], kind == "plain"
+                start = startup.measure_start(path, 1, plain=is_plain)
+                login = startup.measure_login(path, clerk.name, self.pin, 1, plain=is_plain)
+                self._add_one(kind, "start to unlock window", start)
+                if login["backup"]:
+                    self._add_one(kind, "  first start of the day (daily backup)", login["backup"])
+                self._add_one(kind, "unlock + login to main window", login["login"])
+                self._add_one(kind, "  of which unlock to login window", login["unlock"])
+        for label in ("start to unlock window", "unlock + login to main window"):
+            self.add(label, {kind: [] for kind in KINDS})
+
+    def _add_one(self, kind: str, label: str, seconds: list[float]) -> None:
+        self.figures[kind].setdefault(label, []).extend(t * 1000 for t in seconds)
 
     # --- lists and searches ---------------------------------------------------------------
     def lists(self) -> None:
@@ -117,20 +135,22 @@ class Bench:
         except ImportError:
             _say("lists: tests/bench/lists.py not there yet, its figures are left out")
         else:
-            _say("lists: tests/bench/lists.py")
-            for label, ms in bench_lists(self.path, PASSPHRASE, self.quick).items():
-                self.add(label, [ms])
+            _say("lists: tests/bench/lists.py, each file twice in turn")
+            for _ in range(2):
+                for kind in KINDS:
+                    got = bench_lists(self.paths[kind], PASSPHRASE, max(2, self.quick // 2))
+                    for label, ms in got.items():
+                        self.figures[kind].setdefault(label, []).append(ms)
         # The repair desk's other views, first page as the desk reads it (lists.py: 全部).
         clerk = self.people["clerk"]
         page = getattr(repair_views, "list_repairs_page", None)
+        reader = page if page is not None else repair_views.list_repairs  # before paging
         for view in ("open", "overdue", "late"):
-            if page is not None:
-                runs = timed(self.quick, lambda v=view: page(self.office, clerk, view=v))
-            else:  # before paging: the whole view
-                runs = timed(
-                    self.quick, lambda v=view: repair_views.list_repairs(self.office, clerk, view=v)
-                )
-            self.add(f"repair desk first screen: {view}", runs)
+            self.timed(
+                f"repair desk first screen: {view}",
+                self.quick,
+                lambda k, v=view: reader(self.offices[k], clerk, view=v),
+            )
 
     def queries(self) -> dict[str, str]:
         """Return one query of each kind the clerk types, taken from the estate's residents."""
@@ -138,22 +158,18 @@ class Bench:
 
         from wuyedesk.store.models import Resident, Unit
 
-        with self.office.transaction() as session:
+        with self.offices["encrypted"].transaction() as session:
             rows = session.execute(
                 select(Resident.name, Resident.phone, Unit.code)
                 .join(Unit, Unit.id == Resident.unit_id)
                 .where(Resident.moved_out.is_(None))
                 .order_by(Resident.id)
             ).all()
-        three = next(name for name, _, _ in rows if len(name) == 3)
-        two = next(name for name, _, _ in rows if len(name) == 2)
-        phone = rows[len(rows) // 2][1]
-        code = rows[len(rows) // 3][2]
         return {
-            "name, 3 characters (FTS5)": three,
-            "name, 2 characters (LIKE)": two,
-            "phone tail, 4 digits": phone[-4:],
-            "unit code": code,
+            "name, 3 characters (FTS5)": next(name for name, _, _ in rows if len(name) == 3),
+            "name, 2 characters (LIKE)": next(name for name, _, _ in rows if len(name) == 2),
+            "phone tail, 4 digits": rows[len(rows) // 2][1][-4:],
+            "unit code": rows[len(rows) // 3][2],
             "pinyin initials": "wj",
         }
 
@@ -164,8 +180,11 @@ class Bench:
         _say("search residents")
         clerk = self.people["clerk"]
         for label, query in self.queries().items():
-            runs = timed(self.quick, lambda q=query: search_residents(self.office, clerk, q))
-            self.add(f"search residents: {label}", runs)
+            self.timed(
+                f"search residents: {label}",
+                self.quick,
+                lambda k, q=query: search_residents(self.offices[k], clerk, q),
+            )
 
     # --- slips ---------------------------------------------------------------------------
     def slips(self) -> None:
@@ -179,7 +198,7 @@ class Bench:
 
         _say("slips")
         clerk = self.people["clerk"]
-        with self.office.transaction() as session:
+        with self.offices["encrypted"].transaction() as session:
             code = session.scalars(select(Unit.code).order_by(Unit.id).limit(1)).one()
             archived = list(
                 session.scalars(
@@ -204,28 +223,37 @@ class Bench:
             "category": "plumbing_electrical",
             "content": "厨房水龙头漏水，请尽快派人查看",
         }
-        self.add("save one slip", timed(self.quick, lambda: open_repair(self.office, clerk, data)))
+        offices = self.offices
+        self.timed("save one slip", self.quick, lambda k: open_repair(offices[k], clerk, data))
         out = self.tmp / "slip.pdf"
-        cpu: list[float] = []
-        one = timed(self.runs, lambda: print_repair(self.office, clerk, archived[0], out), cpu=cpu)
-        self.add("one slip PDF (WX, A5, 3 copies)", one)
-        self.add("  CPU time of one slip PDF", cpu)
-        four = timed(self.runs, lambda: print_repair(self.office, clerk, paid, out))
-        self.add("  one paid slip PDF (YC, A5, 4 copies)", four)
+        self.timed(
+            "one slip PDF (WX, A5, 3 copies)",
+            self.runs,
+            lambda k: print_repair(offices[k], clerk, archived[0], out),
+            cpu=True,
+        )
+        self.timed(
+            "  one paid slip PDF (YC, A5, 4 copies)",
+            self.runs,
+            lambda k: print_repair(offices[k], clerk, paid, out),
+        )
         numbers = list(reversed(archived))
         batch = self.tmp / "batch.pdf"
-
-        def stubs() -> None:
-            batch_printing.print_repairs(self.office, clerk, numbers, batch, copy="存根联")
-
-        cpu = []
-        self.add(f"{BATCH} slips in one PDF (stub copy each)", timed(self.heavy, stubs, cpu=cpu))
-        self.add(f"  CPU time of {BATCH} slips in one PDF", cpu)
-
-        def every() -> None:
-            batch_printing.print_repairs(self.office, clerk, numbers, batch)
-
-        self.add(f"  {BATCH} slips, every copy (3 pages a slip)", timed(1, every, warm=False))
+        self.timed(
+            f"{BATCH} slips in one PDF (stub copy each)",
+            self.heavy,
+            lambda k: batch_printing.print_repairs(
+                offices[k], clerk, numbers, batch, copy="存根联"
+            ),
+            warm=False,
+            cpu=True,
+        )
+        self.timed(
+            f"  {BATCH} slips, every copy (3 pages a slip)",
+            1,
+            lambda k: batch_printing.print_repairs(offices[k], clerk, numbers, batch),
+            warm=False,
+        )
 
     # --- the month -----------------------------------------------------------------------
     def monthly(self) -> None:
@@ -236,52 +264,53 @@ class Bench:
         supervisor = self.people["supervisor"]
         month = monthly_export.default_month(date.today())
         out = self.tmp / "monthly.xlsx"
-        cpu: list[float] = []
-        runs = timed(
+        self.timed(
+            "monthly workbook",
             self.heavy,
-            lambda: monthly_export.export_monthly(self.office, supervisor, month, out),
-            cpu=cpu,
+            lambda k: monthly_export.export_monthly(self.offices[k], supervisor, month, out),
+            cpu=True,
         )
-        self.add("monthly workbook", runs)
-        self.add("  CPU time of the monthly workbook", cpu)
 
     def memory(self) -> None:
-        """The program's peak memory doing the day's work, fresh processes."""
+        """The program's peak memory doing the day's work, fresh processes in turn."""
         import memory
 
         _say("peak memory, fresh processes")
         queries = list(self.queries().values())
         supervisor = self.people["supervisor"]
-        peaks = [
-            memory.measure(self.path, supervisor.name, self.pin, queries, plain=self.plain)
-            for _ in range(self.heavy)
-        ]
+        peaks: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(self.heavy):
+            for kind in KINDS:
+                peak = memory.measure(
+                    self.paths[kind], supervisor.name, self.pin, queries, plain=kind == "plain"
+                )
+                peaks[kind].append(peak)
         self.add("peak memory of the program", peaks)
 
     def close(self) -> None:
-        """Close the office file."""
-        self.office.close()
+        """Close both office files."""
+        for office in self.offices.values():
+            office.close()
 
 
 def main() -> None:
     """Gather every figure and write them as JSON."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("office", type=Path)
+    parser.add_argument("encrypted", type=Path)
+    parser.add_argument("plain", type=Path)
     parser.add_argument("--json", type=Path, required=True)
-    parser.add_argument("--plain", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick-runs", type=int, default=20)
     parser.add_argument("--heavy-runs", type=int, default=3)
-    parser.add_argument("--only", nargs="*", help="desk lists search slips monthly memory")
+    parser.add_argument("--only", nargs="*", choices=PARTS)
     args = parser.parse_args()
-    if args.plain:
-        plain.use_plain_sqlite()
-    if plain.is_plain_file(args.office) != args.plain:
-        raise SystemExit(f"{args.office} is {'not ' if args.plain else ''}a plain file")
-    bench = Bench(args.office, args.runs, args.quick_runs, args.heavy_runs, args.plain)
-    parts = args.only or ["desk", "lists", "search", "slips", "monthly", "memory"]
+    if plain.is_plain_file(args.encrypted) or not plain.is_plain_file(args.plain):
+        raise SystemExit("give the encrypted file first, then the plain one")
+    plain.use_plain_sqlite(args.plain)
+    paths = {"encrypted": args.encrypted, "plain": args.plain}
+    bench = Bench(paths, args.runs, args.quick_runs, args.heavy_runs)
     try:
-        for part in parts:
+        for part in args.only or PARTS:
             getattr(bench, part)()
     finally:
         bench.close()

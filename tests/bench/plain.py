@@ -3,9 +3,11 @@
 `use_plain_sqlite()` swaps the store's connection makers for stdlib `sqlite3` ones with the
 same pragmas, so `init_office`, the demo, `unlock`, the desk and the daily backup all work
 unchanged on a plain file (the key file is still made and unwrapped: scrypt is paid as in
-production, only the page encryption is gone). A benchmark child process applies it itself
-when given `--plain` (see CHILD_PRELUDE). The stdlib SQLite (3.40 here) is older than the
-one bundled in sqlcipher3, so the ratio also holds the two versions' query planners.
+production, only the page encryption is gone). Given paths, only those files are plain and
+every other file stays SQLCipher, so one process can time both kinds call by call. A
+benchmark child process applies it itself when given `--plain` (see CHILD_PRELUDE). The
+stdlib SQLite (3.40 here) is older than the one bundled in sqlcipher3, so the ratio also
+holds the two versions' query planners.
 """
 
 from __future__ import annotations
@@ -26,11 +28,20 @@ CHILD_PRELUDE = (
 )
 
 
+_PLAIN: set[Path] = set()  # the files opened plain; empty: every file
+_CIPHER: dict[str, Any] = {}  # the store's own openers, for the other files
+
+
+def _is_plain(path: Path) -> bool:
+    return not _PLAIN or Path(path).resolve() in _PLAIN
+
+
 def _plain_connect(path: Path, data_key: bytes) -> Any:
     """Open the file with stdlib sqlite3 and the store's connection pragmas; ignore the key."""
     from wuyedesk.store.engine import CONNECTION_PRAGMAS
 
-    del data_key
+    if not _is_plain(path):
+        return _CIPHER["connect"](path, data_key)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     for pragma in CONNECTION_PRAGMAS:
         conn.execute(pragma)
@@ -41,17 +52,21 @@ def _plain_keyed(path: Path, data_key: bytes, *, readonly: bool = False) -> Any:
     """The backup module's own opener (backups, integrity checks), plain."""
     from wuyedesk.store import backup
 
-    del data_key
+    if not _is_plain(path):
+        return _CIPHER["keyed"](path, data_key, readonly=readonly)
     if readonly:
         uri = backup._read_only_uri(Path(path))
         return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     return sqlite3.connect(str(path), isolation_level=None)
 
 
-def use_plain_sqlite() -> None:
-    """Make every office file this process opens or creates a plain SQLite file."""
+def use_plain_sqlite(*paths: Path) -> None:
+    """Make these office files (without paths: every one) plain SQLite in this process."""
     from wuyedesk.store import backup, engine
 
+    _PLAIN.update(Path(path).resolve() for path in paths)
+    _CIPHER.setdefault("connect", engine._raw_connect)
+    _CIPHER.setdefault("keyed", backup._keyed)
     engine._raw_connect = _plain_connect  # type: ignore[assignment]
     backup._raw_connect = _plain_connect  # type: ignore[assignment]
     backup._keyed = _plain_keyed  # type: ignore[assignment]

@@ -6,11 +6,12 @@ Run: .venv/bin/python tests/bench/run.py [--keep DIR] [--out FILE] [--runs 5]
 On the demo estate (tests/bench/estate.py: 5,000 households, five years, about 200,000
 contacts, slips, visits and help requests; kept in --keep DIR and reused) it measures each
 figure on the encrypted office file and on its plain-SQLite twin (tests/bench/plain.py),
-each in a fresh process (tests/bench/measure.py) on a copy of the file, part by part with
-the two kinds of file taken in turn, so a busy spell of the shared machine falls on both
-alike. It prints one table: figure | encrypted median | plain median | ratio | target |
-met?, then every run. Indented figures are details without a target of their own. No
-timing is asserted anywhere: the figures go into the issue notes.
+both open in one process (tests/bench/measure.py) on copies of the files, every figure's
+runs taken on the two files in turn, call by call (fresh processes for start, login and
+memory, process by process), so a busy spell of the shared machine falls on both alike.
+It prints one table: figure | encrypted median | plain median | ratio | target | met?,
+then every run. Indented figures are details without a target of their own. No timing is
+asserted anywhere: the figures go into the issue notes.
 """
 
 from __future__ import annotations
@@ -112,37 +113,34 @@ def _calm(limit: float, wait: float) -> float:
 def measure(
     files: dict[str, Path], parts: list[str], args: argparse.Namespace, folder: Path
 ) -> tuple[dict[str, dict[str, list[float]]], list[str]]:
-    """Run measure.py per part and kind of file, in turn; return the runs and the loads."""
+    """Run measure.py part by part (both files in turn inside); return the runs and loads."""
     runs: dict[str, dict[str, list[float]]] = {kind: {} for kind in files}
     loads = []
-    # The desk's fresh processes take turns run by run: its figures are the most sensitive
-    # to a busy spell, and the two kinds of file then see the same machine.
-    turns = [(part, 1) for _ in range(args.runs) for part in ["desk"] if part in parts]
-    turns += [(part, 0) for part in parts if part != "desk"]
-    for index, (part, single) in enumerate(turns):
-        for kind, path in files.items():
-            load = _calm(args.calm, args.calm_wait if not single or index == 0 else 0)
-            loads.append(f"{part}/{kind} {load:.1f}")
-            print(f"[{datetime.now():%H:%M:%S}] {part}, {kind} (load {load:.1f})", flush=True)
-            out = folder / f"{part}-{kind}.json"
-            command = [
-                sys.executable,
-                str(HERE / "measure.py"),
-                str(path),
-                "--json",
-                str(out),
-                "--runs",
-                str(1 if single else args.runs),
-                "--quick-runs",
-                str(args.quick_runs),
-                "--heavy-runs",
-                str(args.heavy_runs),
-                "--only",
-                part,
-            ] + (["--plain"] if kind == "plain" else [])
-            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-            subprocess.run(command, check=True, env=env, cwd=ROOT)
-            for label, values in json.loads(out.read_text("utf-8")).items():
+    for part in parts:
+        load = _calm(args.calm, args.calm_wait)
+        loads.append(f"{part} {load:.1f}")
+        print(f"[{datetime.now():%H:%M:%S}] {part} (load {load:.1f})", flush=True)
+        out = folder / f"{part}.json"
+        command = [
+            sys.executable,
+            str(HERE / "measure.py"),
+            str(files["encrypted"]),
+            str(files["plain"]),
+            "--json",
+            str(out),
+            "--runs",
+            str(args.runs),
+            "--quick-runs",
+            str(args.quick_runs),
+            "--heavy-runs",
+            str(args.heavy_runs),
+            "--only",
+            part,
+        ]
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        subprocess.run(command, check=True, env=env, cwd=ROOT)
+        for kind, figures in json.loads(out.read_text("utf-8")).items():
+            for label, values in figures.items():
                 runs[kind].setdefault(label, []).extend(values)
     return runs, loads
 
@@ -228,7 +226,8 @@ def main() -> None:
         "",
         "runs:",
         *details,
-        "1-minute load average when each part started (the machine is shared): " + "; ".join(loads),
+        "1-minute load average when each part started (the machine is shared; other "
+        "people's tests run on it): " + "; ".join(loads),
         f"benchmark took {time.perf_counter() - started:.0f} s",
     ]
     text = "\n".join(report)
