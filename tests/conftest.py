@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,19 +33,36 @@ ON_SERVER = BACKEND == "postgresql"
 PG_ADMIN = os.environ.get(
     "WUYEDESK_TEST_PG", "postgresql+psycopg://wuyedesk:wuyedesk@127.0.0.1/postgres"
 )
-_created: list[str] = []
-_templates: set[str] = set()
-_admin: Any = None
+
+
+class _ServerState:
+    """What the server runs keep for the whole process. pytest imports this file twice (as
+    `conftest` for its fixtures and as `tests.conftest` for the tests' imports): both copies
+    must share one pristine office, one list of databases and one admin connection."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+        self.templates: set[str] = set()
+        self.admin: Any = None
+        self.dropper: Any = None
+        self.pristine: tuple[ServerDb, bytes, str] | None = None
+
+
+_STATE: _ServerState = sys.modules.setdefault(  # type: ignore[assignment]
+    "_wuyedesk_test_server_state",
+    _ServerState(),  # type: ignore[arg-type]
+)
+_created = _STATE.created
+_templates = _STATE.templates
 
 
 def _admin_conn() -> Any:
-    global _admin
-    if _admin is None:
+    if _STATE.admin is None:
         import psycopg
         from sqlalchemy.engine import make_url
 
         url = make_url(PG_ADMIN)
-        _admin = psycopg.connect(
+        _STATE.admin = psycopg.connect(
             host=url.host,
             port=url.port or 5432,
             user=url.username,
@@ -52,7 +70,7 @@ def _admin_conn() -> Any:
             dbname=url.database,
             autocommit=True,
         )
-    return _admin
+    return _STATE.admin
 
 
 def server_db(path: Path | ServerDb) -> ServerDb:
@@ -73,16 +91,12 @@ def _create_database(db: ServerDb, template: ServerDb | None = None) -> None:
     _created.append(db.database)
 
 
-_dropper: Any = None
-
-
 def _drop_databases(names: list[str], *, wait: bool = False) -> None:
     """Drop databases on a background thread (a DROP waits for a checkpoint, ~0.6 s)."""
-    global _dropper
     import queue
     import threading
 
-    if _dropper is None:
+    if _STATE.dropper is None:
         jobs: queue.Queue[str | None] = queue.Queue()
 
         def work() -> None:
@@ -93,14 +107,14 @@ def _drop_databases(names: list[str], *, wait: bool = False) -> None:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.close()
 
-        _dropper = (jobs, threading.Thread(target=work, daemon=True))
-        _dropper[1].start()
+        _STATE.dropper = (jobs, threading.Thread(target=work, daemon=True))
+        _STATE.dropper[1].start()
     for name in names:
-        _dropper[0].put(name)
+        _STATE.dropper[0].put(name)
     if wait:
-        _dropper[0].put(None)
-        _dropper[1].join()
-        _dropper = None
+        _STATE.dropper[0].put(None)
+        _STATE.dropper[1].join()
+        _STATE.dropper = None
 
 
 def _password() -> str | None:
@@ -109,20 +123,16 @@ def _password() -> str | None:
     return make_url(PG_ADMIN).password
 
 
-_pristine: tuple[ServerDb, bytes, str] | None = None
-
-
 def _pristine_office() -> tuple[ServerDb, bytes, str]:
     """Build, once per run, a new office on the server to copy for every test's own office."""
-    global _pristine
-    if _pristine is None:
+    if _STATE.pristine is None:
         db = server_db(Path(f"/pristine/{os.getpid()}/office.wuye"))  # one per test run
         _create_database(db)
         office, recovery = _init(db)
-        _pristine = (db, office.data_key, recovery)
+        _STATE.pristine = (db, office.data_key, recovery)
         office.close()
         _templates.add(db.database)
-    return _pristine
+    return _STATE.pristine
 
 
 def drop_audit_guards(session: Any, *, delete: bool = True) -> None:
@@ -266,7 +276,7 @@ def _drop_test_databases() -> Iterator[None]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Drop every database this run left (the templates)."""
-    if _created or _dropper is not None:
+    if _created or _STATE.dropper is not None:
         _drop_databases(list(dict.fromkeys(_created)), wait=True)
 
 
