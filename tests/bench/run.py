@@ -217,9 +217,10 @@ def main() -> None:
         f"machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; "
         f"SQLCipher's SQLite {sqlcipher3.dbapi2.sqlite_version}, plain: stdlib SQLite "
         f"{sqlite3.sqlite_version}",
-        f"medians of {args.runs} runs (start, login, one PDF), {args.quick_runs} "
-        f"(searches, lists, saving), {args.heavy_runs} (500 slips, month, memory), each "
-        "in-process figure after one untimed call; ratio = encrypted / plain, target "
+        f"medians of {args.runs} runs (start, login, unlock), {args.quick_runs} (searches, "
+        f"repair desk views, saving, one PDF), {args.heavy_runs} (500 slips, month, memory), "
+        f"2 (lists.py's own medians of {max(2, args.quick_runs // 2)}); each in-process "
+        "figure after one untimed call; ratio = encrypted / plain, target "
         f"≤ {RATIO_TARGET}× for every figure with a target",
         "",
         *lines,
