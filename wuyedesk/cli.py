@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wuyedesk import __version__
 from wuyedesk.domain.errors import UserError
@@ -91,11 +92,21 @@ def _print_recovery(path: Location, recovery: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Fill an office with a believable estate and a year of records (created if missing)."""
+    """Fill an office with a believable estate and years of records (created if missing)."""
     from wuyedesk.services import demo
 
-    if args.households < 1 or args.households > 50_000:
-        raise UserError("--households 应在 1 到 50000 之间")
+    # Said before a new office file is made, so a mistyped number leaves nothing behind.
+    if args.households < 1 or args.households > demo.MAX_HOUSEHOLDS:
+        raise UserError(f"--households 应在 1 到 {demo.MAX_HOUSEHOLDS} 之间")
+    scale: dict[str, Any] = {}
+    if args.years is not None:
+        if not 1 <= args.years <= demo.MAX_YEARS:
+            raise UserError(f"--years 应在 1 到 {demo.MAX_YEARS} 之间")
+        scale["years"] = args.years
+    if args.volume is not None:
+        if not 0 < args.volume <= demo.MAX_VOLUME:
+            raise UserError(f"--volume 应大于 0、不超过 {demo.MAX_VOLUME:g}")
+        scale["volume"] = args.volume
     started = time.perf_counter()
     if office_service.office_exists(args.db):
         office = _open(args)
@@ -117,6 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             households=args.households,
             seed=args.seed,
             progress=_progress,
+            **scale,
         )
     finally:
         office.close()
@@ -299,24 +311,36 @@ def _day(text: str | None, option: str) -> date:
         raise UserError(f"{option} 的日期格式应为 YYYY-MM-DD，例如 2026-03-05") from None
 
 
+# `print repairs --kind` and `--copy`: what the office types, and what the service takes.
+BATCH_KINDS = {"free": "工程维修单", "paid": "有偿服务单"}
+BATCH_COPIES: dict[str, str | None] = {"all": None, "stub": "存根联"}
+
+
 def cmd_print(args: argparse.Namespace) -> int:
-    """Print a numbered record's slip, an enquiry's written answer, or the register, to a PDF."""
+    """Print a record's slip, an enquiry's answer, the register or a range's repair slips to PDF."""
     from wuyedesk.services import printing
 
-    register = args.number.strip().lower() == "register"
-    if register:
+    what = args.number.strip().lower()
+    register, batch = what == "register", what == "repairs"
+    if register or batch:
         if not args.date_from:
-            raise UserError("打印登记表请给出 --from YYYY-MM-DD（可再加 --to）")
+            paper = "登记表" if register else "维修单"
+            raise UserError(f"打印{paper}请给出 --from YYYY-MM-DD（可再加 --to）")
         first = _day(args.date_from, "--from")
         last = _day(args.date_to, "--to") if args.date_to else first
+        if last < first:
+            raise UserError("结束日期不能早于开始日期")
     elif args.date_from or args.date_to:
-        raise UserError("--from/--to 只用于 wuyedesk print register")
-    if args.door_note and (register or args.answer or args.paper is not None):
+        raise UserError("--from/--to 只用于 wuyedesk print register 和 wuyedesk print repairs")
+    kind, copy = _batch_choice(args, batch)
+    if args.door_note and (register or batch or args.answer or args.paper is not None):
         raise UserError("--door-note 只用于回访记录（HF-）")
+    if args.answer and (register or batch):
+        raise UserError("--answer 只用于咨询（QZ-）")
     if args.paper is not None:
         from wuyedesk.services import repair_printing
 
-        if register or args.answer or not repair_printing.is_repair_number(args.number):
+        if register or args.answer or not (batch or repair_printing.is_repair_number(args.number)):
             raise UserError("--paper 只用于工程维修单（WX-）和有偿服务单（YC-）")
         if args.paper.strip().lower() not in repair_printing.PAPERS:
             raise UserError(repair_printing.BAD_PAPER)
@@ -333,6 +357,16 @@ def cmd_print(args: argparse.Namespace) -> int:
         elif register:
             count = printing.print_register(office, actor, first, last, args.out)
             _say(f"已将登记表（{count} 条）保存为 {args.out}")
+        elif batch:
+            from wuyedesk.services import batch_printing
+
+            done = batch_printing.print_repairs_reported(
+                office, actor, first, last, args.out, kind=kind, paper=args.paper or "a5", copy=copy
+            )
+            _say(
+                f"已将 {first} 至 {last} 报修的 {done.slips} 张{BATCH_KINDS[kind]}"
+                f"（{done.first} 至 {done.last}，共 {done.pages} 页）保存为 {done.path}"
+            )
         elif args.answer:
             printing.print_enquiry_answer(office, actor, args.number, args.out)
             _say(f"已将 {args.number.strip().upper()} 的书面答复保存为 {args.out}")
@@ -345,6 +379,21 @@ def cmd_print(args: argparse.Namespace) -> int:
     finally:
         office.close()
     return 0
+
+
+def _batch_choice(args: argparse.Namespace, batch: bool) -> tuple[str, str | None]:
+    """Return the kind and the copy (None: every copy) `print repairs` asks for."""
+    if not batch:
+        if args.kind is not None or args.copy is not None:
+            raise UserError("--kind/--copy 只用于 wuyedesk print repairs")
+        return "free", None
+    kind = (args.kind or "free").strip().lower()
+    if kind not in BATCH_KINDS:
+        raise UserError("--kind 应为 free（工程维修单）或 paid（有偿服务单）")
+    copy = (args.copy or "all").strip().lower()
+    if copy not in BATCH_COPIES:
+        raise UserError("--copy 应为 all（每一联）或 stub（只打存根联）")
+    return kind, BATCH_COPIES[copy]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -447,9 +496,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--office-name", default="物业管理处", help="管理处名称")
     p.add_argument("--estate", default="小区", help="小区名称")
     p.add_argument("--director", default="管理处主任", help="第一位管理处主任的姓名")
-    p = add("demo", cmd_demo, "生成演示小区和一年的记录")
+    p = add("demo", cmd_demo, "生成演示小区和几年的记录")
     p.add_argument("--households", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--years", type=int, help="记录覆盖的年数（默认 1，最多 10）")
+    p.add_argument("--volume", type=float, help="每月记录量的倍数（默认 1，最多 20）")
     p = add("check", cmd_check, "完整性检查、结构版本、审计链")
     p.add_argument(
         "--backup", type=Path, metavar="FILE", help="改为检查一个备份文件（恢复之前先检查）"
@@ -474,12 +525,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     p.add_argument("--sheet", help="工作表名称（默认第一个有内容的工作表）")
-    p = add("print", cmd_print, "把单据打印为 PDF：单号，或 register 登记表")
-    p.add_argument("number", help="单号（如 QZ-2026-000123），或 register")
+    p = add(
+        "print", cmd_print, "把单据打印为 PDF：单号，register 登记表，或 repairs 一段日期的维修单"
+    )
+    p.add_argument(
+        "number", help="单号（如 QZ-2026-000123），register，或 repairs（按报修日期批量打印）"
+    )
     p.add_argument("-o", "--out", type=Path, required=True, help="保存的 PDF 文件")
     p.add_argument("--force", action="store_true", help="文件已存在时替换它")
-    p.add_argument("--from", dest="date_from", help="登记表开始日期 YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", help="登记表结束日期 YYYY-MM-DD（默认同 --from）")
+    p.add_argument("--from", dest="date_from", help="登记表或批量维修单的开始日期 YYYY-MM-DD")
+    p.add_argument(
+        "--to", dest="date_to", help="登记表或批量维修单的结束日期 YYYY-MM-DD（默认同 --from）"
+    )
+    p.add_argument(
+        "--kind", help="批量打印的单据：free 工程维修单（默认）或 paid 有偿服务单，一次一种"
+    )
+    p.add_argument("--copy", help="批量打印的联：all 每一联（默认）或 stub 只打存根联")
     p.add_argument("--answer", action="store_true", help="打印咨询（QZ-）的书面答复")
     p.add_argument(
         "--door-note", action="store_true", help="打印回访（HF-）住户不在家时贴在门上的回访单"

@@ -94,10 +94,10 @@ def test_unlock_wrong_passphrase_stays_open_then_right_one_opens(qtbot, unlock_d
     assert office_info(unlock_dialog.office).name == "阳光花园管理处"
 
 
-def test_unlock_shows_path_and_why_remembering_is_unavailable(unlock_dialog, office_path):
+def test_unlock_shows_path_and_why_remembering_is_unavailable(qtbot, unlock_dialog, office_path):
     assert unlock_dialog.form.findChild(QLabel, "office_path").text() == str(office_path)
     remember = unlock_dialog.form.findChild(QCheckBox, "remember")
-    assert not remember.isEnabled()
+    qtbot.waitUntil(lambda: not remember.isEnabled())  # asked once the window is up
     assert remember.toolTip() == "本电脑没有密码库"
 
 

@@ -112,3 +112,8 @@ def _sealed_as_text(diff: tuple[object, ...]) -> bool:
     from wuyedesk.store.sealing import Sealed
 
     return diff[0] == "modify_type" and isinstance(diff[-1], Sealed) and isinstance(diff[-2], Text)
+
+
+def test_the_program_s_list_of_revisions_is_alembic_s() -> None:
+    # Opening a file compares with schema.REVISIONS, not Alembic (not imported at start).
+    assert list(schema.REVISIONS) == schema.alembic_revisions()

@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from wuyedesk.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+# SQLAlchemy is imported inside the functions: the unlock window names the office before
+# the database layer has loaded.
 
 SERVER_SCHEMES = ("postgresql+psycopg", "postgresql")
 
@@ -27,6 +31,8 @@ class ServerDb:
     @property
     def sqlalchemy_url(self) -> URL:
         """Return the URL with the psycopg 3 driver."""
+        from sqlalchemy.engine import make_url
+
         return make_url(self.url).set(drivername="postgresql+psycopg")
 
     @property
@@ -63,6 +69,9 @@ def parse_location(text: str | Path | ServerDb) -> Location:
         return text.expanduser()
     if not is_server_text(text):
         return Path(text).expanduser()
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(text.strip())
     except ArgumentError:

@@ -14,21 +14,24 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wuyedesk import __version__
 from wuyedesk.domain.errors import UserError
+from wuyedesk.lazy import lazy_module
 from wuyedesk.paths import data_dir
-from wuyedesk.services import office as office_service
-from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
-from wuyedesk.services.settings import get_desk_settings
 from wuyedesk.store import remembered
 from wuyedesk.store.location import Location, parse_location
-from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.fonts import apply_cjk_font
 from wuyedesk.ui.idle_lock import ClosedDialogs, IdleLock
 from wuyedesk.ui.login import LoginDialog
 from wuyedesk.ui.start import UnlockDialog
 
 if TYPE_CHECKING:
+    from wuyedesk.services import office as office_service
+    from wuyedesk.services import staff as staff_service
+    from wuyedesk.store.office_file import OfficeFile
     from wuyedesk.ui.main_window import CardFactory, MainWindow
+else:  # loaded on first use (wuyedesk/lazy.py): the unlock window comes first
+    office_service = lazy_module("wuyedesk.services.office")
+    staff_service = lazy_module("wuyedesk.services.staff")
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +136,8 @@ class Desk(QObject):
         assert self.office is not None
         if self.idle is not None:
             self.idle.stop()
+        from wuyedesk.services.settings import get_desk_settings
+
         desk = get_desk_settings(self.office)
         self.idle = IdleLock(
             desk["idle_lock_minutes"],
@@ -296,10 +301,11 @@ class Desk(QObject):
         """The login's 锁定办公文件 button: close the office file now."""
         self.lock_file(staff_service.MANUAL_CLOSE)
 
-    def lock_file(self, reason: str = staff_service.MANUAL_CLOSE) -> None:
+    def lock_file(self, reason: str | None = None) -> None:
         """Close the office file (the data key leaves memory) and ask to unlock it again."""
         if self.office is None:
             return
+        reason = reason or staff_service.MANUAL_CLOSE
         if self.window is not None:
             self.lock(reason)  # someone was still at work: that is a lock too
         who = self.locked[0] if self.locked is not None else None

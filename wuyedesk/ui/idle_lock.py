@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -29,9 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wuyedesk.services import drafts
+from wuyedesk.lazy import lazy_module
 from wuyedesk.services.context import Actor
-from wuyedesk.store.office_file import OfficeFile
+
+if TYPE_CHECKING:
+    from wuyedesk.services import drafts
+    from wuyedesk.store.office_file import OfficeFile
+else:  # loaded on first use (wuyedesk/lazy.py)
+    drafts = lazy_module("wuyedesk.services.drafts")
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -16,12 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
-from wuyedesk.services import office as office_service
-from wuyedesk.services import staff as staff_service
+from wuyedesk.lazy import lazy_module
 from wuyedesk.services.context import Actor
-from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import clear_errors, load_form, show_errors
 from wuyedesk.ui.start import wait_cursor
+
+if TYPE_CHECKING:
+    from wuyedesk.services import office as office_service
+    from wuyedesk.services import staff as staff_service
+    from wuyedesk.store.office_file import OfficeFile
+else:  # loaded on first use (wuyedesk/lazy.py)
+    office_service = lazy_module("wuyedesk.services.office")
+    staff_service = lazy_module("wuyedesk.services.staff")
 
 STAFF_ID_ROLE = Qt.ItemDataRole.UserRole
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -23,12 +24,21 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
-from wuyedesk.services import office as office_service
+from wuyedesk.lazy import lazy_module, warm_up
 from wuyedesk.store import keys, remembered
 from wuyedesk.store.location import Location, parse_location
-from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import clear_errors, load_form, read_fields, show_errors
 from wuyedesk.ui.fonts import monospace_font
+
+if TYPE_CHECKING:
+    from wuyedesk.services import office as office_service
+    from wuyedesk.store.office_file import OfficeFile
+else:
+    # The database layer loads on first use (wuyedesk/lazy.py): the unlock window comes first.
+    office_service = lazy_module("wuyedesk.services.office")
+
+# What unlocking and the login window need, loaded while the passphrase is typed.
+WARM_UP = ("wuyedesk.services.office", "wuyedesk.services.staff", "wuyedesk.services.drafts")
 
 STRENGTH_COLORS = {0: "#c62828", 1: "#ef6c00", 2: "#2e7d32"}
 
@@ -111,16 +121,21 @@ class UnlockDialog(QDialog):
         self.form.findChild(QLabel, "office_path").setText(str(self.path))
         self.mode = self.form.findChild(QStackedWidget, "_mode")
         self.remember = self.form.findChild(QCheckBox, "remember")
-        usable, reason = remembered.availability()
-        if not usable:
-            self.remember.setEnabled(False)
-            self.remember.setToolTip(reason)
+        # Finding the system's password store takes a while: after the window is up.
+        QTimer.singleShot(0, self._check_keyring)
+        QTimer.singleShot(0, lambda: warm_up(*WARM_UP))
         self.switch_button = self.form.findChild(QPushButton, "use_recovery")
         self.switch_button.clicked.connect(self.toggle_recovery)
         self.form.findChild(QPushButton, "ok_button").clicked.connect(self.unlock)
         self.form.findChild(QPushButton, "cancel_button").clicked.connect(self.reject)
         self.form.findChild(QLineEdit, "passphrase").setFocus()
         self._fit_to_page()
+
+    def _check_keyring(self) -> None:
+        usable, reason = remembered.availability()
+        if not usable:
+            self.remember.setEnabled(False)
+            self.remember.setToolTip(reason)
 
     def _fit_to_page(self) -> None:
         # A stack is as tall as its tallest page; let only the shown page count.
