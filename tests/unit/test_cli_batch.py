@@ -5,19 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FAST_N, PASSPHRASE, db_arg, open_copy
+from tests.unit.test_batch_printing import _open
 from wuyedesk.cli import main
-from wuyedesk.domain.sla import OFFICE_TZ
-from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
 from wuyedesk.store import keys
-
-MONDAY = datetime(2026, 3, 16, 9, 0, tzinfo=OFFICE_TZ)
 
 
 def _page_count(pdf: Path) -> int:
@@ -35,21 +32,6 @@ def _texts(pdf: Path) -> list[str] | None:
         return None
     out = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True)
     return [re.sub(r"\s+", "", page) for page in out.stdout.split("\f")[:-1]]
-
-
-def _open(office, who: dict[str, Actor], day: int, kind: str = "free") -> str:  # type: ignore[no-untyped-def]
-    at = MONDAY + timedelta(days=day)
-    data = {
-        "kind": kind,
-        "reported_at": at,
-        "channel": "phone",
-        "unit": f"3-2-{day + 1}01",
-        "reporter_name": "刘先生",
-        "phone": f"1380013{8000 + day:04d}",
-        "category": "plumbing_electrical",
-        "content": f"厨房水龙头漏水（第 {day + 1} 天）",
-    }
-    return repairs.open_repair(office, who["assistant"], data, now=at).number
 
 
 @pytest.fixture

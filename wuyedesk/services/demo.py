@@ -147,8 +147,8 @@ def generate_demo(
         )
         if session.get_bind().dialect.name != "sqlite":
             # The records went in with their ids: move the server's id sequences past them.
-            from wuyedesk.services.migrate import reset_sequences
             from wuyedesk.store.models import Base
+            from wuyedesk.store.sequences import reset_sequences
 
             reset_sequences(session.connection(), Base.metadata.sorted_tables)
         summary = DemoSummary(

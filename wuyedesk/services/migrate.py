@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, Table, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, inspect, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,7 @@ from wuyedesk.store.office_file import (
     remove_office_files,
     translate_errors,
 )
+from wuyedesk.store.sequences import reset_sequences, serial_column
 
 Progress = Callable[[int, int, str], object]
 BATCH = 2000
@@ -229,34 +230,6 @@ def _index_residents(source: Connection, conn: Connection) -> None:
             )
 
 
-def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
-    """Point every id sequence past the copied rows, so a new record's id never collides."""
-    quote = conn.dialect.identifier_preparer.quote
-    for table in tables:
-        column = _serial_column(table)
-        if column is None:
-            continue
-        sequence = conn.execute(
-            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column}
-        ).scalar()
-        if sequence is None:
-            continue
-        conn.execute(
-            text(
-                f"SELECT setval(:s, COALESCE((SELECT MAX({quote(column)}) "
-                f"FROM {quote(table.name)}), 0) + 1, false)"
-            ),
-            {"s": sequence},
-        )
-
-
-def _serial_column(table: Table) -> str | None:
-    columns = list(table.primary_key.columns)
-    if len(columns) == 1 and isinstance(columns[0].type, Integer):
-        return columns[0].name
-    return None
-
-
 # --- checksums --------------------------------------------------------------------------
 
 
@@ -270,7 +243,7 @@ class TableDigest:
         self._key = [self._columns.index(name) for name in key_names]
         # Integer keys come in order from either database; text keys sort differently under
         # SQLite's and PostgreSQL's collations, so those (small) tables are sorted here.
-        self._sorted_here = _serial_column(table) is None
+        self._sorted_here = serial_column(table) is None
         self._held: list[tuple[str, str]] = []
         self._hash = hashlib.sha256()
         self.rows = 0
