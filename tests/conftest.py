@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# The suite speaks the program's source language whatever this machine's locale is; the
+# English build is tested in its own processes (tests/gui/test_english.py).
+os.environ["WUYEDESK_LANG"] = "zh_CN"
+
 import pytest
 from sqlalchemy import text
 

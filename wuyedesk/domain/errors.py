@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wuyedesk.i18n import tr
+
 
 class UserError(Exception):
     """An error caused by input or circumstances a user can fix; `message` is Chinese."""
@@ -43,6 +45,6 @@ class FormErrors(UserError):
 
     def __init__(self, errors: dict[str, str]) -> None:
         first = next(iter(errors.values()))
-        more = f"（另有 {len(errors) - 1} 处需要修改）" if len(errors) > 1 else ""
+        more = tr("（另有 {0} 处需要修改）").format(len(errors) - 1) if len(errors) > 1 else ""
         super().__init__(first + more)
         self.errors = errors

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from wuyedesk.i18n import tr
+
 
 class Kind(StrEnum):
     """Base of the office's enums: the value is stored, `.label` is shown."""
@@ -126,49 +128,59 @@ class HelpType(Kind):
 
 
 LABELS: dict[type[Kind], dict[str, str]] = {
-    ContactMethod: {"visit": "来访", "call": "来电", "letter": "书面"},
+    ContactMethod: {"visit": tr("来访"), "call": tr("来电"), "letter": tr("书面")},
     ContactKind: {
-        "complaint": "投诉",
-        "enquiry": "咨询",
-        "repair": "报修",
-        "help": "求助",
-        "praise": "表扬",
-        "suggestion": "建议",
-        "other": "其他",
+        "complaint": tr("投诉"),
+        "enquiry": tr("咨询"),
+        "repair": tr("报修"),
+        "help": tr("求助"),
+        "praise": tr("表扬"),
+        "suggestion": tr("建议"),
+        "other": tr("其他"),
     },
-    RepairKind: {"free": "工程维修单", "paid": "有偿服务单"},
+    RepairKind: {"free": tr("工程维修单"), "paid": tr("有偿服务单")},
     RepairCategory: {
-        "plumbing_electrical": "水电",
-        "building": "土建",
-        "doors_windows": "门窗",
-        "facilities": "公共设施",
-        "lift": "电梯",
-        "other": "其他",
+        "plumbing_electrical": tr("水电"),
+        "building": tr("土建"),
+        "doors_windows": tr("门窗"),
+        "facilities": tr("公共设施"),
+        "lift": tr("电梯"),
+        "other": tr("其他"),
     },
-    ReportChannel: {"phone": "电话", "visit": "来访", "patrol": "巡查"},
-    Satisfaction: {"satisfied": "满意", "fairly": "基本满意", "dissatisfied": "不满意"},
-    VisitKind: {"routine": "日常", "complaint": "投诉", "repair": "维修", "facility": "公共设施"},
-    VisitMethod: {"talk": "交谈", "on_site": "现场查看", "inspection": "检查", "phone": "电话"},
-    ResidentRole: {"owner": "业主", "tenant": "租户", "family": "家庭成员"},
+    ReportChannel: {"phone": tr("电话"), "visit": tr("来访"), "patrol": tr("巡查")},
+    Satisfaction: {"satisfied": tr("满意"), "fairly": tr("基本满意"), "dissatisfied": tr("不满意")},
+    VisitKind: {
+        "routine": tr("日常"),
+        "complaint": tr("投诉"),
+        "repair": tr("维修"),
+        "facility": tr("公共设施"),
+    },
+    VisitMethod: {
+        "talk": tr("交谈"),
+        "on_site": tr("现场查看"),
+        "inspection": tr("检查"),
+        "phone": tr("电话"),
+    },
+    ResidentRole: {"owner": tr("业主"), "tenant": tr("租户"), "family": tr("家庭成员")},
     Department: {
-        "property": "物业部",
-        "engineering": "工程部",
-        "security": "保安部",
-        "cleaning": "保洁部",
-        "greening": "绿化部",
-        "finance": "财务部",
-        "service_desk": "客服中心",
-        "other": "其他",
+        "property": tr("物业部"),
+        "engineering": tr("工程部"),
+        "security": tr("保安部"),
+        "cleaning": tr("保洁部"),
+        "greening": tr("绿化部"),
+        "finance": tr("财务部"),
+        "service_desk": tr("客服中心"),
+        "other": tr("其他"),
     },
     HelpType: {
-        "medical": "急救病人",
-        "crime": "盗窃/打架/斗殴/抢劫/凶杀",
-        "flood_fire": "水浸/火灾",
-        "enquiry": "咨询",
-        "paid_service": "有偿服务",
-        "repair": "报修",
-        "complaint": "投诉",
-        "other": "其他",
+        "medical": tr("急救病人"),
+        "crime": tr("盗窃/打架/斗殴/抢劫/凶杀"),
+        "flood_fire": tr("水浸/火灾"),
+        "enquiry": tr("咨询"),
+        "paid_service": tr("有偿服务"),
+        "repair": tr("报修"),
+        "complaint": tr("投诉"),
+        "other": tr("其他"),
     },
 }
 
@@ -194,14 +206,14 @@ def is_special(help_type: str) -> bool:
 
 # The step log of a special help request (篇5 §5.1), in the order they usually happen.
 SPECIAL_STEPS: dict[str, str] = {
-    "sent": "通知最近人员",
-    "arrived": "到场",
-    "confirmed": "现场情况确认",
-    "director_told": "报告主任",
-    "called_120": "拨打120",
-    "called_110": "拨打110",
-    "called_119": "拨打119",
-    "security_told": "通知保安接应",
-    "relatives_told": "通知亲属",
-    "escorted": "陪同就医",
+    "sent": tr("通知最近人员"),
+    "arrived": tr("到场"),
+    "confirmed": tr("现场情况确认"),
+    "director_told": tr("报告主任"),
+    "called_120": tr("拨打120"),
+    "called_110": tr("拨打110"),
+    "called_119": tr("拨打119"),
+    "security_told": tr("通知保安接应"),
+    "relatives_told": tr("通知亲属"),
+    "escorted": tr("陪同就医"),
 }

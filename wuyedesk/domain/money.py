@@ -7,20 +7,23 @@ import unicodedata
 from decimal import Decimal
 
 from wuyedesk.domain.errors import ValidationError
+from wuyedesk.i18n import CHINESE, language, tr
 
 MAX_FEN = 9_999_999_999  # 99,999,999.99 yuan
 MAX_QUANTITY_MILLI = 99_999_000  # 99,999 units
 
 _NUMBER = re.compile(r"^([0-9]+)(?:\.([0-9]*))?$|^\.([0-9]+)$")
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
-_CURRENCY_PREFIXES = ("¥", "￥", "RMB", "CNY")
-_CURRENCY_SUFFIXES = ("元", "RMB", "CNY")
-_MINUS_SIGNS = ("-", "−", "－")
+# What a typed amount may carry around its digits (data: typed in any language).
+_CURRENCY_PREFIXES = ("¥", "￥", "RMB", "CNY")  # i18n: data
+_CURRENCY_SUFFIXES = ("元", "RMB", "CNY")  # i18n: data
+_MINUS_SIGNS = ("-", "−", "－")  # i18n: data
 _HUGE_DIGITS = 20
 _HUGE = 10**_HUGE_DIGITS  # far beyond every limit here: enough to say "too big"
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_PLACES = ("", "拾", "佰", "仟")
-_GROUPS = ("", "万", "亿")
+# The financial capitals (大写) are Chinese in every language: a table indexed by digit.
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"  # i18n: data
+_PLACES = ("", "拾", "佰", "仟")  # i18n: data
+_GROUPS = ("", "万", "亿")  # i18n: data
 
 
 def _as_text(value: object) -> str:
@@ -51,20 +54,23 @@ def _decimal_text(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _scaled(text: str, field: str, label: str, places: int, too_many: str) -> int:
+def _scaled(text: str, field: str, label: str, places: int) -> int:
     """Read unsigned decimal text as an integer in units of 10**-places."""
     if "," in text:
         # Only thousands grouping: '12,5' must not silently become 125.
         if not _GROUPED.match(text):
-            raise ValidationError(field, f"{label}中的逗号只能用作千位分隔，例如 1,234.56")
+            raise ValidationError(
+                field, tr("{label}中的逗号只能用作千位分隔，例如 1,234.56").format(label=label)
+            )
         text = text.replace(",", "")
     match = _NUMBER.match(text)
     if not match:
-        raise ValidationError(field, f"{label}应为数字，例如 12.50")
+        raise ValidationError(field, tr("{label}应为数字，例如 12.50").format(label=label))
     whole = (match.group(1) or "0").lstrip("0") or "0"
     decimals = (match.group(2) or match.group(3) or "").rstrip("0")
     if len(decimals) > places:
-        raise ValidationError(field, f"{label}最多保留{too_many}位小数")
+        too_many = tr("{label}最多保留两位小数") if places == 2 else tr("{label}最多保留三位小数")
+        raise ValidationError(field, too_many.format(label=label))
     if len(whole) > 12:  # keeps int() away from absurdly long digit strings
         return 10**20
     return int(whole) * 10**places + int(decimals.ljust(places, "0") or "0")
@@ -79,20 +85,23 @@ def _unsigned(value: object, field: str, label: str, *, currency: bool) -> str:
         for suffix in _CURRENCY_SUFFIXES:
             text = text.removesuffix(suffix)
     if not text:
-        raise ValidationError(field, f"{label}不能为空")
+        raise ValidationError(field, tr("{label}不能为空").format(label=label))
     if text.startswith(_MINUS_SIGNS):
-        raise ValidationError(field, f"{label}不能为负数")
+        raise ValidationError(field, tr("{label}不能为负数").format(label=label))
     return text.removeprefix("+")
 
 
 def parse_yuan(value: object, field: str, label: str, *, allow_zero: bool = True) -> int:
     """Read an amount in yuan ('120.5', '¥1,200.00', '１２０元', Decimal, int) as fen."""
     text = _unsigned(value, field, label, currency=True)
-    fen = _scaled(text, field, label, 2, "两")
+    fen = _scaled(text, field, label, 2)
     if fen > MAX_FEN:
-        raise ValidationError(field, f"{label}过大，请核对（最多 {format_yuan(MAX_FEN)} 元）")
+        raise ValidationError(
+            field,
+            tr("{label}过大，请核对（最多 {0} 元）").format(format_yuan(MAX_FEN), label=label),
+        )
     if fen == 0 and not allow_zero:
-        raise ValidationError(field, f"{label}必须大于零")
+        raise ValidationError(field, tr("{label}必须大于零").format(label=label))
     return fen
 
 
@@ -122,7 +131,7 @@ def _capital_yuan(yuan: int) -> str:
                 pending_zero = pending_zero or bool(out)
                 continue
             if pending_zero:
-                out.append("零")
+                out.append("零")  # i18n: data
                 pending_zero = False
             out.append(_DIGITS[digit] + _PLACES[place])
         out.append(_GROUPS[index])
@@ -130,31 +139,95 @@ def _capital_yuan(yuan: int) -> str:
 
 
 def capital_amount(fen: int) -> str:
-    """Spell an amount in Chinese financial capitals (大写): 12050 → '壹佰贰拾元伍角整'."""
+    """Spell an amount in Chinese financial capitals (大写): 12050 → '壹佰贰拾元伍角整'.
+
+    The capitals are the same in every language (a receipt's 大写 is Chinese by law).
+    """
     if fen < 0 or fen > MAX_FEN:
         raise ValueError(f"amount out of range: {fen}")
     if fen == 0:
-        return "零元整"
+        return "零元整"  # i18n: data
     yuan, jiao, cent = fen // 100, fen // 10 % 10, fen % 10
-    text = _capital_yuan(yuan) + "元" if yuan else ""
+    text = _capital_yuan(yuan) + "元" if yuan else ""  # i18n: data
     if jiao:
-        text += _DIGITS[jiao] + "角"
+        text += _DIGITS[jiao] + "角"  # i18n: data
     elif cent and yuan:
-        text += "零"
+        text += "零"  # i18n: data
     if cent:
-        return text + _DIGITS[cent] + "分"
-    return text + "整"
+        return text + _DIGITS[cent] + "分"  # i18n: data
+    return text + "整"  # i18n: data
+
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _english_below_thousand(n: int) -> str:
+    words = []
+    if n >= 100:
+        words.append(f"{_ONES[n // 100]} hundred")
+        n %= 100
+    if n >= 20:
+        words.append(_TENS[n // 10] + (f"-{_ONES[n % 10]}" if n % 10 else ""))
+    elif n or not words:
+        words.append(_ONES[n])
+    return " ".join(words)
+
+
+def english_amount(fen: int) -> str:
+    """Spell an amount in English words, as a cheque does: 12050 → 'One hundred twenty yuan
+    and fifty fen only'."""
+    if fen < 0 or fen > MAX_FEN:
+        raise ValueError(f"amount out of range: {fen}")
+    yuan, cents = divmod(fen, 100)
+    groups = []
+    for size, name in ((1_000_000, "million"), (1_000, "thousand"), (1, "")):
+        part, yuan = divmod(yuan, size)
+        if part:
+            groups.append(f"{_english_below_thousand(part)} {name}".strip())
+    text = " ".join(groups or ["zero"]) + " yuan"
+    if cents:
+        text += f" and {_english_below_thousand(cents)} fen"
+    return (text + " only").capitalize()
+
+
+def amount_in_words(fen: int) -> str:
+    """Spell an amount in this desk's language: Chinese capitals (大写) or English words."""
+    return capital_amount(fen) if language() == CHINESE else english_amount(fen)
 
 
 def parse_quantity(value: object, field: str, label: str) -> int:
     """Read a positive quantity ('1.5', '２') as thousandths: '1.5' → 1500."""
     text = _unsigned(value, field, label, currency=False)
-    milli = _scaled(text, field, label, 3, "三")
+    milli = _scaled(text, field, label, 3)
     if milli == 0:
-        raise ValidationError(field, f"{label}必须大于零")
+        raise ValidationError(field, tr("{label}必须大于零").format(label=label))
     if milli > MAX_QUANTITY_MILLI:
         limit = format_quantity(MAX_QUANTITY_MILLI)
-        raise ValidationError(field, f"{label}过大，请核对（最多 {limit}）")
+        raise ValidationError(
+            field, tr("{label}过大，请核对（最多 {limit}）").format(label=label, limit=limit)
+        )
     return milli
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from wuyedesk.i18n import tr
+
 
 class Role(StrEnum):
     """A member of staff's job; what they may see and do follows from it."""
@@ -21,16 +23,16 @@ class Role(StrEnum):
 
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.clerk: "文员",
-    Role.assistant: "物业助理",
-    Role.supervisor: "物业部主管",
-    Role.director: "管理处主任",
-    Role.eng_supervisor: "工程部主管",
-    Role.engineer: "工程人员",
-    Role.finance: "财务",
-    Role.storekeeper: "仓管员",
-    Role.security: "保安",
-    Role.service_desk: "客服",
+    Role.clerk: tr("文员"),
+    Role.assistant: tr("物业助理"),
+    Role.supervisor: tr("物业部主管"),
+    Role.director: tr("管理处主任"),
+    Role.eng_supervisor: tr("工程部主管"),
+    Role.engineer: tr("工程人员"),
+    Role.finance: tr("财务"),
+    Role.storekeeper: tr("仓管员"),
+    Role.security: tr("保安"),
+    Role.service_desk: tr("客服"),
 }
 
 MANAGERS = frozenset({Role.supervisor, Role.director})

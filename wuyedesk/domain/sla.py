@@ -13,17 +13,19 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from wuyedesk.i18n import tr
+
 OFFICE_TZ = ZoneInfo("Asia/Shanghai")
 
 # The order times must run in on a slip and its follow-up (FORMS.md, shared conventions).
 STEP_LABELS = {
-    "reported": "报修",
-    "received": "接单",
-    "dispatched": "派工",
-    "arrived": "到达",
-    "completed": "完工",
-    "accepted": "验收",
-    "visited": "回访",
+    "reported": tr("报修"),
+    "received": tr("接单"),
+    "dispatched": tr("派工"),
+    "arrived": tr("到达"),
+    "completed": tr("完工"),
+    "accepted": tr("验收"),
+    "visited": tr("回访"),
 }
 TIME_ORDER = tuple(STEP_LABELS)
 
@@ -45,11 +47,11 @@ class Rules:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"规则「{f.name}」必须是数字")
+                raise ValueError(tr("规则「{0}」必须是数字").format(f.name))
             if f.name != "routine_visit_share" and value <= 0:
-                raise ValueError(f"规则「{f.name}」必须大于 0")
+                raise ValueError(tr("规则「{0}」必须大于 0").format(f.name))
         if not 0 <= self.routine_visit_share <= 1:
-            raise ValueError("日常回访比例须在 0 到 100% 之间")
+            raise ValueError(tr("日常回访比例须在 0 到 100% 之间"))
 
 
 def _aware(*values: datetime | None) -> None:
@@ -167,6 +169,6 @@ def check_time_order(steps: list[tuple[str, datetime | None]]) -> str | None:
         if previous is not None and at < previous[1]:
             first = STEP_LABELS.get(previous[0], previous[0])
             second = STEP_LABELS.get(name, name)
-            return f"{second}时间不能早于{first}时间"
+            return tr("{second}时间不能早于{first}时间").format(second=second, first=first)
         previous = (name, at)
     return None

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 
 from wuyedesk.domain.errors import ValidationError
+from wuyedesk.i18n import tr
 
 # GB 11643 / ISO 7064 MOD 11-2
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -27,7 +28,10 @@ _MONEY = re.compile(r"^([0-9]+)(?:\.([0-9]*))?$")
 _MONEY_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
 MAX_MONEY_FEN = 10_000_000 * 100
 _PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$")
-_PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+# The first character of a plate (data: plates are written in Chinese in every language).
+_PLATE_PROVINCES = (  # i18n: data
+    "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -47,24 +51,33 @@ def check_id_number(text: str, field: str = "id_number") -> str:
     """Check an 18-digit resident ID number and return it normalised (upper-case X)."""
     value = re.sub(r"\s+", "", normalize_text(text)).upper()
     if not value:
-        raise ValidationError(field, "身份证号码不能为空")
+        raise ValidationError(field, tr("身份证号码不能为空"))
     if len(value) != 18:
-        raise ValidationError(field, f"身份证号码应为 18 位，现在是 {len(value)} 位")
+        raise ValidationError(field, tr("身份证号码应为 18 位，现在是 {0} 位").format(len(value)))
     if not _ID_SHAPE.match(value):
-        raise ValidationError(field, "身份证号码前 17 位应为数字，最后一位为数字或 X")
+        raise ValidationError(field, tr("身份证号码前 17 位应为数字，最后一位为数字或 X"))
     if int(value[:2]) not in PROVINCES:
-        raise ValidationError(field, f"身份证号码的地区码 {value[:2]} 不存在，请核对前两位")
+        raise ValidationError(
+            field, tr("身份证号码的地区码 {0} 不存在，请核对前两位").format(value[:2])
+        )
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise ValidationError(field, f"身份证号码中的出生日期 {value[6:14]} 不是有效日期") from None
+        raise ValidationError(
+            field, tr("身份证号码中的出生日期 {0} 不是有效日期").format(value[6:14])
+        ) from None
     if birth.year < 1900 or birth > date.today():
         raise ValidationError(
-            field, f"身份证号码中的出生日期 {birth} 不合理（早于 1900 年或晚于今天）"
+            field,
+            tr("身份证号码中的出生日期 {birth} 不合理（早于 1900 年或晚于今天）").format(
+                birth=birth
+            ),
         )
     expected = id_check_digit(value[:17])
     if value[17] != expected:
-        raise ValidationError(field, f"身份证号码校验位不正确，应为 {expected}，请核对")
+        raise ValidationError(
+            field, tr("身份证号码校验位不正确，应为 {expected}，请核对").format(expected=expected)
+        )
     return value
 
 
@@ -89,11 +102,11 @@ def check_mobile(text: str, field: str = "phone") -> str:
             value = value[len(prefix) :]
             break
     if not value:
-        raise ValidationError(field, "手机号不能为空")
+        raise ValidationError(field, tr("手机号不能为空"))
     if not _ASCII_DIGITS.match(value):
-        raise ValidationError(field, "手机号只能包含数字")
+        raise ValidationError(field, tr("手机号只能包含数字"))
     if not _MOBILE.match(value):
-        raise ValidationError(field, "手机号应为 11 位，以 13–19 开头")
+        raise ValidationError(field, tr("手机号应为 11 位，以 13–19 开头"))
     return value
 
 
@@ -118,16 +131,16 @@ def check_landline(text: str, field: str = "phone") -> str:
     """Check a landline (area code optional, extension allowed); return 021-12345678[-123]."""
     value = normalize_text(text)
     if not value:
-        raise ValidationError(field, "固定电话不能为空")
+        raise ValidationError(field, tr("固定电话不能为空"))
     main, extension = value, ""
     parts = _EXTENSION_SPLIT.split(value, maxsplit=1)
     if len(parts) == 2:
         main, extension = parts[0], _digits_only(parts[1])
         if not _ASCII_DIGITS.match(extension) or len(extension) > 6:
-            raise ValidationError(field, "分机号应为 1 到 6 位数字")
+            raise ValidationError(field, tr("分机号应为 1 到 6 位数字"))
     digits = _digits_only(main)
     if not _ASCII_DIGITS.match(digits):
-        raise ValidationError(field, "固定电话只能包含数字、空格、括号和短横线")
+        raise ValidationError(field, tr("固定电话只能包含数字、空格、括号和短横线"))
     found = None
     groups = main.strip().split("-")
     if not extension and len(groups) >= 2:
@@ -143,9 +156,11 @@ def check_landline(text: str, field: str = "phone") -> str:
     if found is None:
         if digits.startswith("0"):
             raise ValidationError(
-                field, "固定电话区号后应为 7 或 8 位且不以 0 开头，例如 021-62345678"
+                field, tr("固定电话区号后应为 7 或 8 位且不以 0 开头，例如 021-62345678")
             )
-        raise ValidationError(field, "固定电话应为 7 或 8 位，或带 0 开头的区号，例如 021-62345678")
+        raise ValidationError(
+            field, tr("固定电话应为 7 或 8 位，或带 0 开头的区号，例如 021-62345678")
+        )
     area, local = found
     result = f"{area}-{local}" if area else local
     return f"{result}-{extension}" if extension else result
@@ -154,7 +169,7 @@ def check_landline(text: str, field: str = "phone") -> str:
 def check_phone(text: str, field: str = "phone") -> str:
     """Check a mobile or landline number, whichever it is."""
     if not _digits_only(text):
-        raise ValidationError(field, "电话不能为空")
+        raise ValidationError(field, tr("电话不能为空"))
     # 1345678-9123 is how a landline with extension is printed, not a mobile in disguise
     if not _LANDLINE_WITH_EXTENSION.fullmatch(normalize_text(text)):
         try:
@@ -165,7 +180,7 @@ def check_phone(text: str, field: str = "phone") -> str:
         return check_landline(text, field)
     except ValidationError:
         raise ValidationError(
-            field, "电话号码格式不正确：手机为 11 位（以 13–19 开头），固话如 021-62345678"
+            field, tr("电话号码格式不正确：手机为 11 位（以 13–19 开头），固话如 021-62345678")
         ) from None
 
 
@@ -195,28 +210,28 @@ def mask_id(id_number: str) -> str:
 
 def parse_money(text: str, field: str = "amount") -> int:
     """Read an amount in yuan ('12.50', '¥1,234.5') as integer fen, never through float."""
-    value = re.sub(r"\s+", "", normalize_text(str(text))).replace("，", ",")
-    value = value.lstrip("¥").removesuffix("元")
+    value = re.sub(r"\s+", "", normalize_text(str(text))).replace("，", ",")  # i18n: data
+    value = value.lstrip("¥").removesuffix("元")  # i18n: data
     if not value:
-        raise ValidationError(field, "金额不能为空")
+        raise ValidationError(field, tr("金额不能为空"))
     if value.startswith(("-", "−")):
-        raise ValidationError(field, "金额不能为负数")
+        raise ValidationError(field, tr("金额不能为负数"))
     if "," in value:
         # Only thousands grouping: '12,5' must not silently become 125 yuan.
         if not _MONEY_GROUPED.match(value):
-            raise ValidationError(field, "金额中的逗号只能用作千位分隔，例如 1,234.56")
+            raise ValidationError(field, tr("金额中的逗号只能用作千位分隔，例如 1,234.56"))
         value = value.replace(",", "")
     match = _MONEY.match(value)
     if not match:
-        raise ValidationError(field, "金额应为数字，例如 12.50")
+        raise ValidationError(field, tr("金额应为数字，例如 12.50"))
     yuan, cents = match.group(1).lstrip("0") or "0", match.group(2) or ""
     if len(cents) > 2:
-        raise ValidationError(field, "金额最多保留两位小数（元.角分）")
+        raise ValidationError(field, tr("金额最多保留两位小数（元.角分）"))
     if len(yuan) > 9:  # also keeps int() away from absurdly long digit strings
-        raise ValidationError(field, "金额过大，请核对（最多 10000000 元）")
+        raise ValidationError(field, tr("金额过大，请核对（最多 10000000 元）"))
     fen = int(yuan) * 100 + int(cents.ljust(2, "0"))
     if fen > MAX_MONEY_FEN:
-        raise ValidationError(field, "金额过大，请核对（最多 10000000 元）")
+        raise ValidationError(field, tr("金额过大，请核对（最多 10000000 元）"))
     return fen
 
 
@@ -231,13 +246,13 @@ def check_name(text: str, field: str = "name") -> str:
     """Check a person's name: 1–40 characters, no digits; inner spaces collapse to one."""
     value = re.sub(r"\s+", " ", normalize_text(text))
     if not value:
-        raise ValidationError(field, "姓名不能为空")
+        raise ValidationError(field, tr("姓名不能为空"))
     if len(value) > 40:
-        raise ValidationError(field, f"姓名最多 40 个字（现在是 {len(value)} 个）")
+        raise ValidationError(field, tr("姓名最多 40 个字（现在是 {0} 个）").format(len(value)))
     if any(ch.isdigit() for ch in value):
-        raise ValidationError(field, "姓名中不能有数字")
+        raise ValidationError(field, tr("姓名中不能有数字"))
     if any(unicodedata.category(ch)[0] in "CS" for ch in value):
-        raise ValidationError(field, "姓名中有不能使用的符号")
+        raise ValidationError(field, tr("姓名中有不能使用的符号"))
     return value
 
 
@@ -245,13 +260,15 @@ def check_plate(text: str, field: str = "plate") -> str:
     """Check a mainland car plate (沪A12345, new-energy 粤BD12345) and normalise it."""
     value = re.sub(r"[\s·・.\-]", "", normalize_text(text)).upper()
     if not value:
-        raise ValidationError(field, "车牌号不能为空")
+        raise ValidationError(field, tr("车牌号不能为空"))
     if value[0] not in _PLATE_PROVINCES:
-        raise ValidationError(field, "车牌号应以省份简称开头，例如 沪A12345")
+        raise ValidationError(field, tr("车牌号应以省份简称开头，例如 沪A12345"))
     if not _PLATE.match(value):
         raise ValidationError(
             field,
-            "车牌号格式不正确：省份简称 + 字母 + 5 位（新能源 6 位）字母或数字，"
-            "例如 沪A12345 或 粤BD12345",
+            tr(
+                "车牌号格式不正确：省份简称 + 字母 + 5 位（新能源 6 位）字母或数字，"
+                "例如 沪A12345 或 粤BD12345"
+            ),
         )
     return value

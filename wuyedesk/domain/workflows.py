@@ -33,6 +33,7 @@ from wuyedesk.domain.errors import TransitionRefused
 # HelpType and is_special are re-exported: help-request code imports them from here.
 from wuyedesk.domain.kinds import HelpType, is_special
 from wuyedesk.domain.roles import MANAGERS, ROLE_LABELS, Role
+from wuyedesk.i18n import tr
 
 R = Role
 ALL_ROLES = frozenset(Role)
@@ -112,11 +113,17 @@ class Workflow:
         """Return the state after the step, or refuse with the reason in Chinese."""
         step = self.transition(action)
         if state not in step.sources:
-            message = f"当前状态为「{self.state_label(state)}」，不能执行「{step.label}」"
+            message = tr("当前状态为「{0}」，不能执行「{1}」").format(
+                self.state_label(state), step.label
+            )
             hint = self.hints.get((state, action))
-            raise TransitionRefused(f"{message}：{hint}" if hint else message)
+            raise TransitionRefused(
+                tr("{message}：{hint}").format(message=message, hint=hint) if hint else message
+            )
         if role not in step.roles:
-            raise TransitionRefused(f"您的岗位（{ROLE_LABELS[role]}）不能执行「{step.label}」")
+            raise TransitionRefused(
+                tr("您的岗位（{0}）不能执行「{1}」").format(ROLE_LABELS[role], step.label)
+            )
         return step.target
 
     def can_open(self, role: Role) -> bool:
@@ -126,7 +133,9 @@ class Workflow:
     def start(self, role: Role) -> str:
         """Return the initial state for a new record, or refuse this role in Chinese."""
         if role not in self.openers:
-            raise TransitionRefused(f"您的岗位（{ROLE_LABELS[role]}）不能新建「{self.title}」")
+            raise TransitionRefused(
+                tr("您的岗位（{0}）不能新建「{1}」").format(ROLE_LABELS[role], self.title)
+            )
         return self.initial
 
 
@@ -144,74 +153,74 @@ def _t(
 
 
 def _void(states: dict[str, str], final: set[str]) -> Transition:
-    return _t("void", set(states) - final, "void", MANAGERS, "作废", reason=True)
+    return _t("void", set(states) - final, "void", MANAGERS, tr("作废"), reason=True)
 
 
 # --- 住户来访/来电登记表 -------------------------------------------------------------
 _CONTACT_STATES = {
-    "recorded": "已登记",
-    "relayed": "已转达",
-    "handled": "已处理",
-    "result_recorded": "已登记结果",
-    "archived": "已归档",
-    "void": "已作废",
+    "recorded": tr("已登记"),
+    "relayed": tr("已转达"),
+    "handled": tr("已处理"),
+    "result_recorded": tr("已登记结果"),
+    "archived": tr("已归档"),
+    "void": tr("已作废"),
 }
 _CONTACT_FINAL = {"archived", "void"}
 CONTACT = Workflow(
     "contact",
-    "住户来访/来电登记表",
+    tr("住户来访/来电登记表"),
     _CONTACT_STATES,
     "recorded",
     frozenset(_CONTACT_FINAL),
     (
-        _t("relay", "recorded", "relayed", _OFFICE, "转达部门"),
+        _t("relay", "recorded", "relayed", _OFFICE, tr("转达部门")),
         # The department head handles it: engineering, security, or the office itself.
-        _t("handle", "relayed", "handled", _OFFICE | _ENGINEERING | {R.security}, "部门处理"),
+        _t("handle", "relayed", "handled", _OFFICE | _ENGINEERING | {R.security}, tr("部门处理")),
         # Praise or a question answered at the desk needs no relay: record the result at once.
         _t(
             "record_result",
             {"recorded", "relayed", "handled"},
             "result_recorded",
             _OFFICE,
-            "登记处理结果",
+            tr("登记处理结果"),
         ),
-        _t("archive", "result_recorded", "archived", {R.clerk}, "归档"),
+        _t("archive", "result_recorded", "archived", {R.clerk}, tr("归档")),
         _void(_CONTACT_STATES, _CONTACT_FINAL),
     ),
     openers=_OFFICE,
-    hints={("result_recorded", "record_result"): "处理结果已登记"},
+    hints={("result_recorded", "record_result"): tr("处理结果已登记")},
 )
 
 
 def contact_can_archive(is_complaint: bool, has_result: bool, visit_satisfied: bool) -> str | None:
     """Return why a register entry may not be archived yet, in Chinese, or None."""
     if not has_result:
-        return "尚未登记处理结果，不能归档"
+        return tr("尚未登记处理结果，不能归档")
     if is_complaint and not visit_satisfied:
-        return "投诉须回访且住户满意（或基本满意）后才能归档"
+        return tr("投诉须回访且住户满意（或基本满意）后才能归档")
     return None
 
 
 # --- 工程维修单 / 有偿服务单 -------------------------------------------------------------
 _WORK_STATES = {
-    "opened": "已开单",
-    "received": "已接单",
-    "dispatched": "已派工",
-    "materials_issued": "已领料",
-    "arrived": "已到场",
-    "completed": "已完工",
-    "accepted": "住户已验收",
-    "reconciled": "已核对",
-    "archived": "已归档",
-    "returned": "已退单",
-    "void": "已作废",
+    "opened": tr("已开单"),
+    "received": tr("已接单"),
+    "dispatched": tr("已派工"),
+    "materials_issued": tr("已领料"),
+    "arrived": tr("已到场"),
+    "completed": tr("已完工"),
+    "accepted": tr("住户已验收"),
+    "reconciled": tr("已核对"),
+    "archived": tr("已归档"),
+    "returned": tr("已退单"),
+    "void": tr("已作废"),
 }
 _PAID_STATES = {
     **_WORK_STATES,
-    "quoted": "已报价",
-    "approved": "住户已确认报价",
-    "paid": "已交费盖章",
-    "refused": "住户拒绝报价",
+    "quoted": tr("已报价"),
+    "approved": tr("住户已确认报价"),
+    "paid": tr("已交费盖章"),
+    "refused": tr("住户拒绝报价"),
 }
 _FREE_FINAL = {"archived", "returned", "void"}
 _PAID_FINAL = _FREE_FINAL | {"refused"}
@@ -225,13 +234,13 @@ _FOR_HOUSEHOLD_ACCEPT = _FOR_HOUSEHOLD
 
 def _front_steps() -> list[Transition]:
     return [
-        _t("receive", "opened", "received", _ENGINEERING, "接单签字"),
+        _t("receive", "opened", "received", _ENGINEERING, tr("接单签字")),
         _t(
             "return",
             {"opened", "received"},
             "returned",
             _ENGINEERING | MANAGERS,
-            "退单",
+            tr("退单"),
             reason=True,
         ),
     ]
@@ -239,26 +248,26 @@ def _front_steps() -> list[Transition]:
 
 def _work_steps(dispatch_from: str) -> list[Transition]:
     return [
-        _t("dispatch", dispatch_from, "dispatched", _ENGINEERING, "派工"),
+        _t("dispatch", dispatch_from, "dispatched", _ENGINEERING, tr("派工")),
         # Repeatable: a second trip to the warehouse is another issue on the same slip.
         _t(
             "issue_materials",
             {"dispatched", "materials_issued"},
             "materials_issued",
             {R.storekeeper, R.eng_supervisor},
-            "领料",
+            tr("领料"),
         ),
-        _t("arrive", {"dispatched", "materials_issued"}, "arrived", _ENGINEERING, "到达现场"),
-        _t("complete", "arrived", "completed", _ENGINEERING, "完工"),
-        _t("accept", "completed", "accepted", _FOR_HOUSEHOLD_ACCEPT, "住户验收签名"),
-        _t("reconcile", "accepted", "reconciled", {R.eng_supervisor}, "每日核对"),
-        _t("archive", "reconciled", "archived", {R.clerk}, "归档"),
+        _t("arrive", {"dispatched", "materials_issued"}, "arrived", _ENGINEERING, tr("到达现场")),
+        _t("complete", "arrived", "completed", _ENGINEERING, tr("完工")),
+        _t("accept", "completed", "accepted", _FOR_HOUSEHOLD_ACCEPT, tr("住户验收签名")),
+        _t("reconcile", "accepted", "reconciled", {R.eng_supervisor}, tr("每日核对")),
+        _t("archive", "reconciled", "archived", {R.clerk}, tr("归档")),
     ]
 
 
 REPAIR_FREE = Workflow(
     "repair_free",
-    "工程维修单",
+    tr("工程维修单"),
     dict(_WORK_STATES),
     "opened",
     frozenset(_FREE_FINAL),
@@ -266,21 +275,21 @@ REPAIR_FREE = Workflow(
     openers=_OPENERS,
 )
 
-_PAY_FIRST = "须先到财务交费并盖章，才能派工维修"
-_QUOTE_FIRST = _PAY_FIRST + "（有偿服务先报价，住户确认后交费）"
+_PAY_FIRST = tr("须先到财务交费并盖章，才能派工维修")
+_QUOTE_FIRST = _PAY_FIRST + tr("（有偿服务先报价，住户确认后交费）")
 REPAIR_PAID = Workflow(
     "repair_paid",
-    "有偿服务单",
+    tr("有偿服务单"),
     _PAID_STATES,
     "opened",
     frozenset(_PAID_FINAL),
     (
         *_front_steps(),
         # Re-quoting before the household answers replaces the price.
-        _t("quote", {"received", "quoted"}, "quoted", _ENGINEERING, "报价"),
-        _t("approve", "quoted", "approved", _FOR_HOUSEHOLD_QUOTE, "住户确认报价"),
-        _t("refuse", "quoted", "refused", _FOR_HOUSEHOLD_QUOTE, "住户拒绝报价", reason=True),
-        _t("pay", "approved", "paid", {R.finance}, "财务盖章"),
+        _t("quote", {"received", "quoted"}, "quoted", _ENGINEERING, tr("报价")),
+        _t("approve", "quoted", "approved", _FOR_HOUSEHOLD_QUOTE, tr("住户确认报价")),
+        _t("refuse", "quoted", "refused", _FOR_HOUSEHOLD_QUOTE, tr("住户拒绝报价"), reason=True),
+        _t("pay", "approved", "paid", {R.finance}, tr("财务盖章")),
         *_work_steps("paid"),
         _void(_PAID_STATES, _PAID_FINAL),
     ),
@@ -292,20 +301,20 @@ REPAIR_PAID = Workflow(
         ("received", "arrive"): _QUOTE_FIRST,
         ("quoted", "arrive"): _PAY_FIRST,
         ("approved", "arrive"): _PAY_FIRST,
-        ("paid", "arrive"): "请先派工",
+        ("paid", "arrive"): tr("请先派工"),
     },
 )
 
 # --- 回访记录表 -----------------------------------------------------------------------
 _VISIT_STATES = {
-    "planned": "待回访",
-    "nobody_home": "住户不在家",
-    "done_satisfied": "满意",
-    "done_fairly": "基本满意",
-    "done_dissatisfied": "不满意",
-    "nonconformity_open": "不合格项整改中",
-    "rectified": "已整改",
-    "void": "已作废",
+    "planned": tr("待回访"),
+    "nobody_home": tr("住户不在家"),
+    "done_satisfied": tr("满意"),
+    "done_fairly": tr("基本满意"),
+    "done_dissatisfied": tr("不满意"),
+    "nonconformity_open": tr("不合格项整改中"),
+    "rectified": tr("已整改"),
+    "void": tr("已作废"),
 }
 _VISIT_FINAL = {"done_satisfied", "done_fairly", "rectified", "void"}
 # Managers visit routinely and on complaints, the assistant phones about repairs,
@@ -313,24 +322,24 @@ _VISIT_FINAL = {"done_satisfied", "done_fairly", "rectified", "void"}
 _VISITORS = _OFFICE | {R.eng_supervisor, R.security}
 RETURN_VISIT = Workflow(
     "return_visit",
-    "回访记录表",
+    tr("回访记录表"),
     _VISIT_STATES,
     "planned",
     frozenset(_VISIT_FINAL),
     (
-        _t("record_satisfied", "planned", "done_satisfied", _VISITORS, "满意"),
-        _t("record_fairly", "planned", "done_fairly", _VISITORS, "基本满意"),
-        _t("record_dissatisfied", "planned", "done_dissatisfied", _VISITORS, "不满意"),
-        _t("nobody_home", "planned", "nobody_home", _VISITORS, "住户不在家（贴回访单）"),
-        _t("reschedule", "nobody_home", "planned", _VISITORS, "另约时间"),
+        _t("record_satisfied", "planned", "done_satisfied", _VISITORS, tr("满意")),
+        _t("record_fairly", "planned", "done_fairly", _VISITORS, tr("基本满意")),
+        _t("record_dissatisfied", "planned", "done_dissatisfied", _VISITORS, tr("不满意")),
+        _t("nobody_home", "planned", "nobody_home", _VISITORS, tr("住户不在家（贴回访单）")),
+        _t("reschedule", "nobody_home", "planned", _VISITORS, tr("另约时间")),
         _t(
             "open_nonconformity",
             "done_dissatisfied",
             "nonconformity_open",
             MANAGERS,
-            "登记不合格项",
+            tr("登记不合格项"),
         ),
-        _t("rectify", "nonconformity_open", "rectified", MANAGERS | _ENGINEERING, "整改完成"),
+        _t("rectify", "nonconformity_open", "rectified", MANAGERS | _ENGINEERING, tr("整改完成")),
         _void(_VISIT_STATES, _VISIT_FINAL),
     ),
     openers=_VISITORS,
@@ -338,31 +347,31 @@ RETURN_VISIT = Workflow(
 
 # --- 业户求助信息登记表 ------------------------------------------------------------------
 _HELP_STATES = {
-    "received": "已接报",
-    "dispatched": "已通知人员",
-    "on_site": "已到场",
-    "handled": "已处理",
-    "converted": "已转登记/派单",
-    "answered": "已答复",
-    "closed": "已完成",
-    "void": "已作废",
+    "received": tr("已接报"),
+    "dispatched": tr("已通知人员"),
+    "on_site": tr("已到场"),
+    "handled": tr("已处理"),
+    "converted": tr("已转登记/派单"),
+    "answered": tr("已答复"),
+    "closed": tr("已完成"),
+    "void": tr("已作废"),
 }
 _HELP_FINAL = {"closed", "void"}
 # Anyone on duty takes a call for help (客服, 中控室, 保安, ...): 篇5 §3.3.
 _RESPONDERS = _OFFICE | {R.security, R.eng_supervisor, R.engineer}
 HELP_REQUEST = Workflow(
     "help_request",
-    "业户求助信息登记表",
+    tr("业户求助信息登记表"),
     _HELP_STATES,
     "received",
     frozenset(_HELP_FINAL),
     (
-        _t("dispatch", "received", "dispatched", _RESPONDERS, "通知最近人员"),
-        _t("arrive", "dispatched", "on_site", _RESPONDERS, "到场确认"),
-        _t("handle", "on_site", "handled", _RESPONDERS, "处理完毕"),
-        _t("convert", "received", "converted", _OFFICE, "转为登记/派单"),
-        _t("answer", "received", "answered", _OFFICE, "答复"),
-        _t("close", {"handled", "converted", "answered"}, "closed", _OFFICE, "完成"),
+        _t("dispatch", "received", "dispatched", _RESPONDERS, tr("通知最近人员")),
+        _t("arrive", "dispatched", "on_site", _RESPONDERS, tr("到场确认")),
+        _t("handle", "on_site", "handled", _RESPONDERS, tr("处理完毕")),
+        _t("convert", "received", "converted", _OFFICE, tr("转为登记/派单")),
+        _t("answer", "received", "answered", _OFFICE, tr("答复")),
+        _t("close", {"handled", "converted", "answered"}, "closed", _OFFICE, tr("完成")),
         _void(_HELP_STATES, _HELP_FINAL),
     ),
     openers=ALL_ROLES,
@@ -384,7 +393,7 @@ def help_step_refusal(help_type: str, action: str) -> str | None:
         return None
     kind = HelpType(help_type).label
     wanted = HELP_REQUEST.transition(_help_first_step(help_type)).label
-    return f"「{kind}」求助应执行「{wanted}」"
+    return tr("「{kind}」求助应执行「{wanted}」").format(kind=kind, wanted=wanted)
 
 
 def help_request_actions(help_type: str, state: str, role: Role) -> list[Transition]:
@@ -397,14 +406,14 @@ def help_request_actions(help_type: str, state: str, role: Role) -> list[Transit
 _REPORTERS = frozenset({R.clerk, R.assistant, R.service_desk})
 DAILY_REPORT = Workflow(
     "daily_report",
-    "日工作呈报表",
-    {"draft": "填写中", "submitted": "已呈报", "reviewed": "主管已审阅"},
+    tr("日工作呈报表"),
+    {"draft": tr("填写中"), "submitted": tr("已呈报"), "reviewed": tr("主管已审阅")},
     "draft",
     frozenset({"reviewed"}),
     (
-        _t("submit", "draft", "submitted", _REPORTERS, "呈报"),
-        _t("review", "submitted", "reviewed", MANAGERS, "审阅签名"),
-        _t("reopen", "submitted", "draft", MANAGERS, "退回修改"),
+        _t("submit", "draft", "submitted", _REPORTERS, tr("呈报")),
+        _t("review", "submitted", "reviewed", MANAGERS, tr("审阅签名")),
+        _t("reopen", "submitted", "draft", MANAGERS, tr("退回修改")),
     ),
     openers=_REPORTERS,
 )

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.validators import normalize_text
+from wuyedesk.i18n import N_, tr, translate_layout
 from wuyedesk.paths import data_dir
 
 HEADER_SCAN_ROWS = 10
@@ -39,37 +40,94 @@ _MERGE_REF = re.compile(
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls format (and .doc)
 
 # The headings the office's lists use, after normalisation, and the field each one fills.
-HEADINGS: dict[str, str] = {
+# They are read from the office's spreadsheets, so they stay Chinese in every language;
+# their translations are accepted too (a list exported by an English desk imports again).
+_OFFICE_HEADINGS: dict[str, str] = {
     **dict.fromkeys(
-        ("房号", "房间号", "单元号", "门牌号", "户号", "房屋编号", "房号编码", "房间", "室号"),
+        (
+            N_("房号"),
+            N_("房间号"),
+            N_("单元号"),
+            N_("门牌号"),
+            N_("户号"),
+            N_("房屋编号"),
+            N_("房号编码"),
+            N_("房间"),
+            N_("室号"),
+        ),
         "unit",
     ),
-    **dict.fromkeys(("楼栋", "栋", "幢", "楼号", "栋号", "幢号", "楼栋号", "楼"), "building"),
-    **dict.fromkeys(("单元", "单元门"), "entrance"),
-    **dict.fromkeys(("姓名", "业主姓名", "住户姓名", "户主姓名", "名字"), "name"),
     **dict.fromkeys(
-        ("身份", "类型", "关系", "与业主关系", "与户主关系", "住户类型", "住户身份", "人员类型"),
+        (
+            N_("楼栋"),
+            N_("栋"),
+            N_("幢"),
+            N_("楼号"),
+            N_("栋号"),
+            N_("幢号"),
+            N_("楼栋号"),
+            N_("楼"),
+        ),
+        "building",
+    ),
+    **dict.fromkeys((N_("单元"), N_("单元门")), "entrance"),
+    **dict.fromkeys(
+        (N_("姓名"), N_("业主姓名"), N_("住户姓名"), N_("户主姓名"), N_("名字")), "name"
+    ),
+    **dict.fromkeys(
+        (
+            N_("身份"),
+            N_("类型"),
+            N_("关系"),
+            N_("与业主关系"),
+            N_("与户主关系"),
+            N_("住户类型"),
+            N_("住户身份"),
+            N_("人员类型"),
+        ),
         "role",
     ),
     **dict.fromkeys(
-        ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "联系方式", "移动电话"),
+        (
+            N_("手机"),
+            N_("手机号"),
+            N_("手机号码"),
+            N_("联系电话"),
+            N_("电话"),
+            N_("电话号码"),
+            N_("联系方式"),
+            N_("移动电话"),
+        ),
         "phone",
     ),
-    **dict.fromkeys(("固话", "座机", "固定电话", "家庭电话", "座机号码", "固话号码"), "landline"),
     **dict.fromkeys(
-        ("身份证", "身份证号", "身份证号码", "证件号码", "证件号", "身份证件号码"), "id_number"
+        (N_("固话"), N_("座机"), N_("固定电话"), N_("家庭电话"), N_("座机号码"), N_("固话号码")),
+        "landline",
     ),
-    "证件类型": "id_type",
-    "性别": "gender",
-    **dict.fromkeys(("工作单位", "单位"), "employer"),
-    "紧急联系人": "emergency_name",
-    **dict.fromkeys(("紧急联系电话", "紧急联系人电话", "紧急电话"), "emergency_phone"),
-    **dict.fromkeys(("入住日期", "入住时间"), "moved_in"),
-    **dict.fromkeys(("收楼日期", "收房日期", "交房日期"), "possession_date"),
-    **dict.fromkeys(("车牌", "车牌号", "车牌号码"), "plate"),
-    **dict.fromkeys(("备注", "生活习惯", "生活习惯及常住情况", "常住情况"), "habits"),
-    **dict.fromkeys(("建筑面积", "面积"), "area"),
-    **dict.fromkeys(("同意对外提供", "是否同意对外提供"), "consent_disclose"),
+    **dict.fromkeys(
+        (
+            N_("身份证"),
+            N_("身份证号"),
+            N_("身份证号码"),
+            N_("证件号码"),
+            N_("证件号"),
+            N_("身份证件号码"),
+        ),
+        "id_number",
+    ),
+    N_("证件类型"): "id_type",
+    N_("性别"): "gender",
+    **dict.fromkeys((N_("工作单位"), N_("单位")), "employer"),
+    N_("紧急联系人"): "emergency_name",
+    **dict.fromkeys((N_("紧急联系电话"), N_("紧急联系人电话"), N_("紧急电话")), "emergency_phone"),
+    **dict.fromkeys((N_("入住日期"), N_("入住时间")), "moved_in"),
+    **dict.fromkeys((N_("收楼日期"), N_("收房日期"), N_("交房日期")), "possession_date"),
+    **dict.fromkeys((N_("车牌"), N_("车牌号"), N_("车牌号码")), "plate"),
+    **dict.fromkeys(
+        (N_("备注"), N_("生活习惯"), N_("生活习惯及常住情况"), N_("常住情况")), "habits"
+    ),
+    **dict.fromkeys((N_("建筑面积"), N_("面积")), "area"),
+    **dict.fromkeys((N_("同意对外提供"), N_("是否同意对外提供")), "consent_disclose"),
 }
 
 
@@ -97,6 +155,11 @@ class ImportTable:
         return next((c for c, f in self.mapping.items() if f == field_name), None)
 
 
+def _accepted_headings() -> dict[str, str]:
+    translated = {heading_key(tr(name)): target for name, target in _OFFICE_HEADINGS.items()}
+    return {**translated, **_OFFICE_HEADINGS}
+
+
 def heading_key(text: Any) -> str:
     """Normalise a heading: full-width folded, spaces, stars, colons and (notes) removed."""
     value = unicodedata.normalize("NFKC", str(text or ""))
@@ -104,6 +167,9 @@ def heading_key(text: Any) -> str:
         return value  # matches no heading; and .*? below is quadratic on a long "((((…"
     value = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", value)
     return re.sub(r"[\s*:：]", "", value)
+
+
+HEADINGS = _accepted_headings()
 
 
 def detect_mapping(headers: list[str]) -> dict[int, str]:
@@ -132,13 +198,15 @@ def read_sheet(path: Path | str, sheet: str | int | None = None) -> ImportTable:
     """Read the office's resident list: find the header, fill merged cells, skip blank rows."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"找不到文件 {path}")
+        raise UserError(tr("找不到文件 {path}").format(path=path))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise UserError("只能读取 .xlsx 文件；旧的 .xls 请在 Excel 中另存为 .xlsx 后再导入")
+        raise UserError(tr("只能读取 .xlsx 文件；旧的 .xls 请在 Excel 中另存为 .xlsx 后再导入"))
     if _merged_cell_count(path) > MAX_MERGED_CELLS:
         raise UserError(
-            f"{path.name} 中有覆盖整列或整个工作表的合并单元格，无法读取；"
-            "请在 Excel 中取消这些合并后再导入"
+            tr(
+                "{0} 中有覆盖整列或整个工作表的合并单元格，无法读取；"
+                "请在 Excel 中取消这些合并后再导入"
+            ).format(path.name)
         )
     sheet_name, filled = _load(path, sheet)  # the workbook itself is gone once this returns
     header_row = _find_header(filled)
@@ -182,16 +250,20 @@ def _unreadable(path: Path, exc: Exception) -> str:
     except OSError:
         head = b""
     if isinstance(exc, PermissionError):
-        return f"无法读取 {path.name}：文件可能正被其他程序（如 Excel）独占打开，请关闭后重试"
-    if not head:
-        return f"无法读取 {path.name}：文件是空的（0 字节），请重新导出或复制该文件"
-    if head.startswith(_OLE2_MAGIC):
-        return (
-            f"无法读取 {path.name}：这是旧版 Excel（.xls）文件，只是扩展名改成了 .xlsx；"
-            "请在 Excel 中打开并另存为 .xlsx 后再导入"
+        return tr("无法读取 {0}：文件可能正被其他程序（如 Excel）独占打开，请关闭后重试").format(
+            path.name
         )
+    if not head:
+        return tr("无法读取 {0}：文件是空的（0 字节），请重新导出或复制该文件").format(path.name)
+    if head.startswith(_OLE2_MAGIC):
+        return tr(
+            "无法读取 {0}：这是旧版 Excel（.xls）文件，只是扩展名改成了 .xlsx；"
+            "请在 Excel 中打开并另存为 .xlsx 后再导入"
+        ).format(path.name)
     detail = str(exc)[:200]
-    return f"无法读取 {path.name}：文件已损坏或不是 Excel 工作簿（{detail}）"
+    return tr("无法读取 {0}：文件已损坏或不是 Excel 工作簿（{detail}）").format(
+        path.name, detail=detail
+    )
 
 
 def _merged_cell_count(path: Path) -> int:
@@ -258,16 +330,16 @@ def _fill_merged(filled: dict[int, dict[int, Any]], top: int, bottom: int, colum
 def _choose_sheet(book: Any, sheet: str | int | None) -> Worksheet:
     if isinstance(sheet, int):
         if not 0 <= sheet < len(book.worksheets):
-            raise UserError(f"工作簿只有 {len(book.worksheets)} 个工作表")
+            raise UserError(tr("工作簿只有 {0} 个工作表").format(len(book.worksheets)))
         return book.worksheets[sheet]
     if sheet is not None:
         if sheet not in book.sheetnames:
-            raise UserError(f"工作簿中没有名为「{sheet}」的工作表")
+            raise UserError(tr("工作簿中没有名为「{sheet}」的工作表").format(sheet=sheet))
         return book[sheet]
     for ws in book.worksheets:
         if any(cell.value not in (None, "") for cell in ws._cells.values()):
             return ws
-    raise UserError("工作簿是空的，没有可导入的内容")
+    raise UserError(tr("工作簿是空的，没有可导入的内容"))
 
 
 def _is_section(row: tuple[Any, ...]) -> bool:
@@ -282,7 +354,10 @@ def _find_header(filled: dict[int, dict[int, Any]]) -> int:
         if sum(1 for v in values if heading_key(v) in HEADINGS) >= MIN_HEADINGS:
             return number
     raise UserError(
-        f"在前 {HEADER_SCAN_ROWS} 行中找不到表头（例如 房号、姓名、手机），请检查是否选对了工作表"
+        tr(
+            "在前 {HEADER_SCAN_ROWS} 行中找不到表头（例如 房号、姓名、手机），"
+            "请检查是否选对了工作表"
+        ).format(HEADER_SCAN_ROWS=HEADER_SCAN_ROWS)
     )
 
 
@@ -291,7 +366,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return tr("是") if value else tr("否")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -309,7 +384,7 @@ def read_date(value: Any) -> date:
         if 1 <= value < 100_000:  # an Excel serial day number in a cell not formatted as date
             return from_excel(value).date()
         value = cell_text(value)
-    text = normalize_text(str(value)).split(" ")[0].rstrip("日号")
+    text = normalize_text(str(value)).split(" ")[0].rstrip("日号")  # i18n: data
     text = re.sub(r"[年月/.]", "-", text)
     # [0-9], not \d: int() would read Arabic-Indic and other scripts' digits as well
     match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text) or re.fullmatch(
@@ -355,7 +430,8 @@ _MAX_WIDTH = 50
 
 def load_layout(name: str = "archive_workbook.json") -> dict[str, Any]:
     """Read a workbook layout (sheets, columns, headings, widths) from the reports folder."""
-    data: dict[str, Any] = json.loads((data_dir("reports") / name).read_text(encoding="utf-8"))
+    raw = json.loads((data_dir("reports") / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = translate_layout(raw)
     return data
 
 
@@ -397,7 +473,7 @@ def write_archive_workbook(
     """Write one sheet per building, grouped by floor; replace the target only when complete."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise UserError(f"文件夹 {path.parent} 不存在")
+        raise UserError(tr("文件夹 {0} 不存在").format(path.parent))
     book = Workbook()
     book.remove(book.active)
     for label, rows in buildings or [("", [])]:
@@ -408,7 +484,9 @@ def write_archive_workbook(
         book.save(temp)
         os.replace(temp, path)
     except PermissionError:
-        raise UserError(f"无法写入 {path.name}：文件可能正在 Excel 中打开，请关闭后重试") from None
+        raise UserError(
+            tr("无法写入 {0}：文件可能正在 Excel 中打开，请关闭后重试").format(path.name)
+        ) from None
     finally:
         Path(temp).unlink(missing_ok=True)
 
@@ -478,4 +556,4 @@ def _finish_sheet(
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = "1:2"
     ws.oddHeader.center.text = safe_cell_text(office_name).replace("&", "&&")
-    ws.oddFooter.center.text = printing.get("footer", "第 &P 页，共 &N 页")
+    ws.oddFooter.center.text = printing.get("footer", tr("第 &P 页，共 &N 页"))

@@ -21,11 +21,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from wuyedesk.i18n import tr
+
 log = logging.getLogger(__name__)
 
 FONT_ENV = "WUYEDESK_PDF_FONT"
 FALLBACK = "STSong-Light"
-FALLBACK_WARNING = "PDF 将使用未嵌入的 STSong-Light 字体，在没有中文字体的电脑上可能显示为空白"
+FALLBACK_WARNING = tr("PDF 将使用未嵌入的 STSong-Light 字体，在没有中文字体的电脑上可能显示为空白")
 _FONT_NAME = "WuyeCJK"
 
 _WINDOWS = ("msyh.ttc", "msyh.ttf", "simsun.ttc", "simhei.ttf", "simkai.ttf", "simfang.ttf")

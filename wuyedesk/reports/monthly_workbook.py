@@ -26,6 +26,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr, translate_layout
 from wuyedesk.paths import data_dir
 
 LAYOUT_FILE = "monthly_workbook.json"
@@ -129,11 +130,15 @@ def load_layout(fields: dict[str, tuple[str, ...]], name: str = LAYOUT_FILE) -> 
     """Read and check the monthly layout; `fields` lists each source's field names."""
     path = data_dir("reports") / name
     try:
-        layout = json.loads(path.read_text(encoding="utf-8"))
+        layout = translate_layout(json.loads(path.read_text(encoding="utf-8")))
     except OSError as exc:
-        raise UserError(f"找不到报表版式文件 {path}（{exc.strerror}）") from None
+        raise UserError(
+            tr("找不到报表版式文件 {path}（{0}）").format(exc.strerror, path=path)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"报表版式文件 {name} 格式有误：第 {exc.lineno} 行 {exc.msg}") from None
+        raise UserError(
+            tr("报表版式文件 {name} 格式有误：第 {0} 行 {1}").format(exc.lineno, exc.msg, name=name)
+        ) from None
     check_layout(layout, fields, name)
     return dict(layout)
 
@@ -142,38 +147,51 @@ def check_layout(layout: Any, fields: dict[str, tuple[str, ...]], name: str = LA
     """Refuse a layout the writer cannot follow, naming the sheet and column at fault."""
 
     def bad(text: str) -> UserError:
-        return UserError(f"报表版式文件 {name} 有误：{text}")
+        return UserError(tr("报表版式文件 {name} 有误：{text}").format(name=name, text=text))
 
     if not isinstance(layout, dict) or not isinstance(layout.get("sheets"), list):
-        raise bad("缺少 sheets 列表")
+        raise bad(tr("缺少 sheets 列表"))
     for key in ("title", "page_header", "page_footer", "total_label", "bands", "summary"):
         if key not in layout:
-            raise bad(f"缺少 {key}")
+            raise bad(tr("缺少 {key}").format(key=key))
     names = [str(layout["summary"].get("name", ""))]
     for index, sheet in enumerate(layout["sheets"], start=1):
-        where = f"第 {index} 张表"
+        where = tr("第 {index} 张表").format(index=index)
         if not isinstance(sheet, dict) or sheet.get("source") not in fields:
-            known = "、".join(fields)
-            raise bad(f"{where}的 source 应为 {known} 之一")
+            known = tr("、").join(fields)
+            raise bad(tr("{where}的 source 应为 {known} 之一").format(where=where, known=known))
         names.append(str(sheet.get("name", "")))
         columns = sheet.get("columns")
         if not isinstance(columns, list) or not columns:
-            raise bad(f"{where}（{sheet.get('name')}）没有列")
+            raise bad(tr("{where}（{0}）没有列").format(sheet.get("name"), where=where))
         for number, column in enumerate(columns, start=1):
             if not isinstance(column, dict) or column.get("field") not in fields[sheet["source"]]:
                 raise bad(
-                    f"{where}（{sheet.get('name')}）第 {number} 列的 field 不是"
-                    f" {sheet['source']} 的字段（可用：{'、'.join(fields[sheet['source']])}）"
+                    tr("{where}（{0}）第 {number} 列的 field 不是 {1} 的字段（可用：{2}）").format(
+                        sheet.get("name"),
+                        sheet["source"],
+                        tr("、").join(fields[sheet["source"]]),
+                        where=where,
+                        number=number,
+                    )
                 )
             if column.get("format", "text") not in FORMATS:
-                raise bad(f"{where}第 {number} 列的 format 应为 {'、'.join(FORMATS)} 之一")
+                raise bad(
+                    tr("{where}第 {number} 列的 format 应为 {0} 之一").format(
+                        tr("、").join(FORMATS), where=where, number=number
+                    )
+                )
             if not str(column.get("header", "")).strip():
-                raise bad(f"{where}第 {number} 列没有 header")
+                raise bad(tr("{where}第 {number} 列没有 header").format(where=where, number=number))
     for sheet_name in names:
         if not sheet_name.strip() or len(sheet_name) > 31 or _SHEET_NAME_BAD.search(sheet_name):
-            raise bad(f"工作表名「{sheet_name}」不可用（1–31 个字，不含 []:*?/\\）")
+            raise bad(
+                tr("工作表名「{sheet_name}」不可用（1–31 个字，不含 []:*?/\\）").format(
+                    sheet_name=sheet_name
+                )
+            )
     if len(set(names)) != len(names):
-        raise bad("工作表名有重复")
+        raise bad(tr("工作表名有重复"))
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -248,7 +266,7 @@ def _put(
             ws.write_blank(row, col, None, fmt.cell(kind, True))
         return 0
     if isinstance(value, bool):
-        value = "是" if value else "否"
+        value = tr("是") if value else tr("否")
     if isinstance(value, str):
         text = clean_text(value)
         ws.write_string(row, col, text, fmt.cell("text", alert, text.startswith(_FORMULA_START)))
@@ -267,7 +285,7 @@ class MonthlyWriter:
 
     def __init__(self, path: Path, layout: dict[str, Any], names: dict[str, str]) -> None:
         if not path.parent.is_dir():
-            raise UserError(f"文件夹 {path.parent} 不存在")
+            raise UserError(tr("文件夹 {0} 不存在").format(path.parent))
         self.path = path
         self.layout = layout
         self.names = names  # office_name, month_label
@@ -308,10 +326,12 @@ class MonthlyWriter:
             os.replace(self.temp, self.path)
         except PermissionError:
             raise UserError(
-                f"无法写入 {self.path.name}：文件可能正在 Excel 中打开，请关闭后重试"
+                tr("无法写入 {0}：文件可能正在 Excel 中打开，请关闭后重试").format(self.path.name)
             ) from None
         except OSError as exc:
-            raise UserError(f"无法写入 {self.path.name}：{exc.strerror or exc}") from None
+            raise UserError(
+                tr("无法写入 {0}：{1}").format(self.path.name, exc.strerror or exc)
+            ) from None
         finally:
             self.temp.unlink(missing_ok=True)
 
@@ -326,7 +346,9 @@ class MonthlyWriter:
         kinds = [c.get("format", "text") for c in columns]
         title = f"{self.layout['title'].format(**self.names)} · {spec['title']}"
         if sheet.source in {"register", "repairs", "paid", "help", "residents"}:
-            title += f"（{self.layout['masked_note'] if masked else self.layout['full_note']}）"
+            title += tr("（{0}）").format(
+                self.layout["masked_note"] if masked else self.layout["full_note"]
+            )
         ws.write_string(0, 0, title, self.fmt.title)
         ws.set_row(0, 24)
         for col, column in enumerate(columns):
@@ -434,7 +456,14 @@ class MonthlyWriter:
         ws.set_row(0, 24)
         note = self.layout["masked_note"] if summary.masked else self.layout["full_note"]
         made = summary.made_at.strftime("%Y-%m-%d %H:%M")
-        ws.write_string(1, 0, f"导出人：{summary.made_by}　导出时间：{made}　{note}", fmt.subtitle)
+        ws.write_string(
+            1,
+            0,
+            tr("导出人：{0}　导出时间：{made}　{note}").format(
+                summary.made_by, made=made, note=note
+            ),
+            fmt.subtitle,
+        )
         ws.set_column(0, 0, 24)
         ws.set_column(1, 5, 12)
         row = 3
@@ -529,7 +558,9 @@ class MonthlyWriter:
             ws.write_number(row, 2, visited, self.fmt.cell("int"))
             ws.write_number(row, 3, share, self.fmt.cell("percent", not met))
             ws.write_number(row, 4, needed, self.fmt.cell("int"))
-            ws.write_string(row, 5, "达标" if met else "未达标", self.fmt.cell("text", not met))
+            ws.write_string(
+                row, 5, tr("达标") if met else tr("未达标"), self.fmt.cell("text", not met)
+            )
         buildings = row - 1 if summary.coverage else row  # the estate's total is the last line
         if buildings >= first:
             name = spec["name"]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -22,6 +23,7 @@ from reportlab.lib.pagesizes import A4, A5, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -37,6 +39,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import has_chinese, tr, translate_layout
 from wuyedesk.paths import data_dir
 from wuyedesk.reports.barcode import number_mark
 from wuyedesk.reports.fonts import choose_font
@@ -47,6 +51,8 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 _LABEL_BG = colors.Color(0.92, 0.92, 0.92)
 _PAD = 3  # points of cell padding on each side
 _UNBOUNDED = 1e9
+_MIN_WORD_SIZE = 5.0  # an English label shrinks down to this to keep its words whole
+_TAGS = re.compile(r"<[^>]+>")
 _BAND = 8 * mm  # header band (office name, copy name) and footer band (page number)
 _BARE: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
 _BARE += [(key, (0, 0), (-1, -1), 0) for key in ("LEFTPADDING", "RIGHTPADDING")]
@@ -55,7 +61,7 @@ _BARE += [(key, (0, 0), (-1, -1), 0) for key in ("LEFTPADDING", "RIGHTPADDING")]
 def load_layout(name: str) -> dict[str, Any]:
     """Read a slip layout from reports/NAME.json."""
     path = data_dir("reports") / f"{name}.json"
-    layout: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    layout: dict[str, Any] = translate_layout(json.loads(path.read_text(encoding="utf-8")))
     return layout
 
 
@@ -76,7 +82,7 @@ class _Values(dict[str, Any]):
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or isinstance(value, bytes) else str(value)
+    return "" if value is None or isinstance(value, bytes) else shown_unit_codes(str(value))
 
 
 def _markup(value: Any) -> str:
@@ -88,10 +94,35 @@ class _Para(Paragraph):
 
     _wrapped: tuple[float, Any, Any, float] | None = None
 
+    _words: list[str] | None = None  # the words of a text without Chinese
+
+    def __init__(self, text: str | None, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
+        # Chinese breaks between any two characters; English text (labels in the English
+        # build, typed values) breaks between words, which CJK wrapping would split.
+        # (ReportLab calls this again with frags when it splits a paragraph over rows.)
+        if text is not None and style.wordWrap == "CJK" and not has_chinese(text):
+            style = ParagraphStyle(style.name, parent=style, wordWrap=None)
+            self._words = unescape(_TAGS.sub(" ", text)).split()
+        super().__init__(text, style, *args, **kwargs)
+
+    def _shrink_to_words(self, aw: float) -> None:
+        """Shrink an English text whose longest word is wider than the cell (no mid-word break)."""
+        style = self.style
+        widest = max(
+            (stringWidth(w, style.fontName, style.fontSize) for w in self._words or ()), default=0
+        )
+        if widest <= aw or aw <= 0:
+            return
+        size = max(_MIN_WORD_SIZE, style.fontSize * aw / widest * 0.98)
+        smaller = ParagraphStyle(style.name, parent=style, fontSize=size, leading=size * 1.2)
+        Paragraph.__init__(self, self.text, smaller)
+
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         if self._wrapped is not None and abs(self._wrapped[0] - aw) < 0.01:
             self.width, self.blPara, self._wrapWidths, self.height = self._wrapped
             return aw, self.height
+        if self._words:
+            self._shrink_to_words(aw)
         width, height = super().wrap(aw, ah)
         self._wrapped = (aw, self.blPara, self._wrapWidths, height)
         return width, height
@@ -216,7 +247,7 @@ class _Renderer:
                 line: list[Any] = [""] * units
                 for col, lab, span, label, parts in placed:
                     if lab:
-                        text = label if k == 0 else f"{label}（续）"
+                        text = label if k == 0 else tr("{label}（续）").format(label=label)
                         line[col] = _Para(_markup(text), self.style(align="center"))
                         commands.append(("BACKGROUND", (col, r), (col + lab - 1, r), _LABEL_BG))
                         commands.append(("SPAN", (col, r), (col + lab - 1, r)))
@@ -268,7 +299,7 @@ class _Renderer:
                 body.append([parts[k] if k < len(parts) else "" for parts in cells])
         commands: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 0), _LABEL_BG)]
         if not body:
-            body = [[_Para(_markup(spec.get("empty", "（无）")), self.style(size, "center"))]]
+            body = [[_Para(_markup(spec.get("empty", tr("（无）"))), self.style(size, "center"))]]
             body[0] += [""] * (len(columns) - 1)
             commands.append(("SPAN", (0, 1), (-1, 1)))
         flow: list[Flowable] = []
@@ -368,7 +399,9 @@ class _Renderer:
             canv.rect(right - text_w - 8, top - 4, text_w + 8, 16, stroke=1, fill=0)
             canv.drawRightString(right - 4, top, doc.copy)
         canv.setFont(self.font, 8)
-        canv.drawCentredString(self.width / 2, bottom, f"第 {page} 页 共 {pages} 页")
+        canv.drawCentredString(
+            self.width / 2, bottom, tr("第 {page} 页 共 {pages} 页").format(page=page, pages=pages)
+        )
         if doc.number:
             canv.drawRightString(self.width - self.margin, bottom, doc.number)
 

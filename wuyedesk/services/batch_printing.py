@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from wuyedesk.domain.errors import NotFound, UserError
 from wuyedesk.domain.kinds import RepairKind
 from wuyedesk.domain.sla import OFFICE_TZ
+from wuyedesk.i18n import tr
 from wuyedesk.reports import slips
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
@@ -49,7 +50,7 @@ _WITH = (
     selectinload(RepairOrder.quote_lines),
     selectinload(RepairOrder.materials),
 )
-MIXED_KINDS = "维修单和有偿服务单的联数不同，请分开打印，或只打印其中一联"
+MIXED_KINDS = tr("维修单和有偿服务单的联数不同，请分开打印，或只打印其中一联")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def print_repairs(
     wanted = list(dict.fromkeys(n.strip().upper() for n in numbers if n.strip()))
     for number in wanted:
         if not is_repair_number(number):
-            raise UserError(f"{number} 不是维修单或有偿服务单的单号")
+            raise UserError(tr("{number} 不是维修单或有偿服务单的单号").format(number=number))
     with office.transaction() as session:
         by_number: dict[str, RepairOrder] = {}
         for start in range(0, len(wanted), _CHUNK):
@@ -87,7 +88,7 @@ def print_repairs(
             by_number.update((order.number, order) for order in session.scalars(query))
         missing = [number for number in wanted if number not in by_number]
         if missing:
-            raise NotFound(f"没有单号为 {missing[0]} 的记录")
+            raise NotFound(tr("没有单号为 {0} 的记录").format(missing[0]))
         return _print_in(session, actor, [by_number[n] for n in wanted], layout, out, copy)
 
 
@@ -106,9 +107,9 @@ def print_repairs_reported(
     require(actor, "repairs.print")
     layout = _layout(paper)
     if kind not in RepairKind.__members__:
-        raise UserError("请选择工程维修单或有偿服务单")
+        raise UserError(tr("请选择工程维修单或有偿服务单"))
     if date_to < date_from:
-        raise UserError("结束日期不能早于开始日期")
+        raise UserError(tr("结束日期不能早于开始日期"))
     start = datetime.combine(date_from, time(), OFFICE_TZ)
     end = datetime.combine(date_to + timedelta(days=1), time(), OFFICE_TZ)
     with office.transaction() as session:
@@ -144,9 +145,11 @@ def _print_in(
 ) -> BatchPrint:
     """Draw the slips into `out` and audit each; the caller's transaction holds it together."""
     if not orders:
-        raise UserError("没有要打印的单据")
+        raise UserError(tr("没有要打印的单据"))
     if len(orders) > MAX_SLIPS:
-        raise UserError(f"一次最多打印 {MAX_SLIPS} 张单据，请缩小范围")
+        raise UserError(
+            tr("一次最多打印 {MAX_SLIPS} 张单据，请缩小范围").format(MAX_SLIPS=MAX_SLIPS)
+        )
     spec = slips.load_layout(layout)
     copies = _copies(spec, orders, copy)
     head = _office(session)
@@ -154,7 +157,9 @@ def _print_in(
     values = [repair_values(session, head, order) for order in orders]
     spec["copies"] = copies
     pages = _draw(spec, values, head.name, Path(out))
-    detail = f"{layout}，批量打印 {len(orders)} 张共 {pages} 页，{Path(out).name}"
+    detail = tr("{layout}，批量打印 {0} 张共 {pages} 页，{1}").format(
+        len(orders), Path(out).name, layout=layout, pages=pages
+    )
     for order in orders:
         audit.append(
             session,
@@ -186,9 +191,12 @@ def _copies(spec: dict[str, Any], orders: list[RepairOrder], copy: str | None) -
     paid = {order.kind == RepairKind.paid for order in orders}
     if copy is not None:
         if copy not in every:
-            raise UserError(f"维修单没有“{copy}”，可选：{'、'.join(every)}")
+            # The layout's copies come translated (slips.load_layout), as do FINANCE_COPY and
+            # the copy asked for: all in this desk's language.
+            choices = tr("、").join(every)
+            raise UserError(tr("维修单没有“{copy}”，可选：{0}").format(choices, copy=copy))
         if copy == FINANCE_COPY and False in paid:
-            raise UserError("工程维修单没有财务联，请只选有偿服务单")
+            raise UserError(tr("工程维修单没有财务联，请只选有偿服务单"))
         return [copy]
     if len(paid) > 1:
         raise UserError(MIXED_KINDS)
@@ -198,17 +206,17 @@ def _copies(spec: dict[str, Any], orders: list[RepairOrder], copy: str | None) -
 def _draw(spec: dict[str, Any], values: list[dict[str, Any]], office_name: str, out: Path) -> int:
     """Draw the PDF beside its destination, then move it into place; return its pages."""
     if not out.parent.is_dir():
-        raise UserError(f"文件夹 {out.parent} 不存在")
+        raise UserError(tr("文件夹 {0} 不存在").format(out.parent))
     try:
         handle, temp = tempfile.mkstemp(prefix=".print-", suffix=".pdf", dir=out.parent)
     except OSError as exc:
-        raise UserError(f"无法写入 {out.parent}：{exc.strerror}") from None
+        raise UserError(tr("无法写入 {0}：{1}").format(out.parent, exc.strerror)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             pages = slips.render(spec, values, stream, office_name=office_name)
         os.replace(temp, out)
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror}") from None
+        raise UserError(tr("无法写入 {out}：{0}").format(exc.strerror, out=out)) from None
     finally:
         Path(temp).unlink(missing_ok=True)
     return pages

@@ -16,6 +16,7 @@ from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import Rules
 from wuyedesk.domain.validators import mask_phone
 from wuyedesk.domain.workflows import CONTACT, contact_can_archive
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, staff_names, stamp_time
 from wuyedesk.services.overdue import VISIT_SATISFIED, contact_overdue
@@ -27,8 +28,8 @@ from wuyedesk.store.models import Building, Contact, ReturnVisit, Unit
 from wuyedesk.store.office_file import OfficeFile
 
 # Complaint-only steps that are not workflow moves: offered while the complaint is open.
-DEPT_CONTACT = ("dept_contact", "登记部门联系住户")
-UPDATE_COMPLAINT = ("update_complaint", "登记补救措施/答复")
+DEPT_CONTACT = ("dept_contact", tr("登记部门联系住户"))
+UPDATE_COMPLAINT = ("update_complaint", tr("登记补救措施/答复"))
 COMPLAINT_OPEN = frozenset({"relayed", "handled", "result_recorded"})
 
 
@@ -176,7 +177,7 @@ def get_contact(
     require(actor, "contacts.view")
     rules = get_rules(office)
     with office.transaction() as session:
-        contact = load_for_edit(session, Contact, contact_id, None, "登记记录")
+        contact = load_for_edit(session, Contact, contact_id, None, tr("登记记录"))
         return view_one(session, contact, actor, rules, stamp_time(now))
 
 
@@ -262,7 +263,7 @@ def _contacts_where(
     """Return the entries a register list holds, checking the actor may see them; unsorted."""
     require(actor, "contacts.view")
     if kind and kind not in ContactKind.__members__:
-        raise ValidationError("kind", "没有这个事由类别")
+        raise ValidationError("kind", tr("没有这个事由类别"))
     bounds = day_bounds(date_from, date_to, now, unbounded=open_only)
     query = select(Contact)
     if bounds is not None:
@@ -272,7 +273,8 @@ def _contacts_where(
     if kind:
         query = query.where(Contact.kind == kind)
     if building:
-        label = building.strip().removesuffix("栋").removesuffix("幢")
+        # The building's label ("3"), or as typed: 3栋 / 3幢 (the words of an address).
+        label = building.strip().removesuffix("栋").removesuffix("幢")  # i18n: data
         query = query.join(Unit, Unit.id == Contact.unit_id).join(
             Building, Building.id == Unit.building_id
         )

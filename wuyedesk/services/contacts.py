@@ -15,6 +15,7 @@ from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, Satisf
 from wuyedesk.domain.sla import Rules, complaint_visit_due
 from wuyedesk.domain.validators import check_name, mask_phone
 from wuyedesk.domain.workflows import CONTACT, contact_can_archive
+from wuyedesk.i18n import tr
 from wuyedesk.services.contact_views import (
     COMPLAINT_OPEN,
     DEPT_CONTACT,
@@ -81,7 +82,7 @@ class CallerSuggestion:
 
 def _department(field: str, value: Any) -> str:
     if value not in Department.__members__:
-        raise ValidationError(field, "请选择部门")
+        raise ValidationError(field, tr("请选择部门"))
     return str(value)
 
 
@@ -95,16 +96,16 @@ def _validate_new(session: Session, data: dict[str, Any], now: datetime) -> dict
         except ValidationError as exc:
             errors[field] = exc.message
 
-    take("at", lambda v: now if v is None else check_time("at", v, now, "登记时间"))
+    take("at", lambda v: now if v is None else check_time("at", v, now, tr("登记时间")))
     clean["at"] = clean.get("at") or now
     if data.get("method") not in ContactMethod.__members__:
-        errors["method"] = "请选择方式：来访、来电或书面"
+        errors["method"] = tr("请选择方式：来访、来电或书面")
     clean["method"] = data.get("method")
     clean.update(read_caller(session, data, "caller_name", errors))
     if data.get("kind") not in ContactKind.__members__:
-        errors["kind"] = "请选择事由类别"
+        errors["kind"] = tr("请选择事由类别")
     clean["kind"] = data.get("kind")
-    take("content", lambda v: check_text("content", v, "内容", required=True))
+    take("content", lambda v: check_text("content", v, tr("内容"), required=True))
     if clean["kind"] == ContactKind.complaint:
         take("complained_department", lambda v: _department("complained_department", v))
     if errors:
@@ -177,16 +178,20 @@ def caller_suggestions(office: OfficeFile, actor: Actor, unit_code: str) -> list
 
 
 def _edit(session: Session, contact_id: int, version: int) -> Contact:
-    return load_for_edit(session, Contact, contact_id, version, "登记记录")
+    return load_for_edit(session, Contact, contact_id, version, tr("登记记录"))
 
 
 def _need_complaint(contact: Contact, what: str) -> None:
     if contact.kind != ContactKind.complaint:
-        raise UserError(f"只有投诉才需要{what}")
+        raise UserError(tr("只有投诉才需要{what}").format(what=what))
     if contact.state not in COMPLAINT_OPEN:
         if contact.state == "recorded":
-            raise TransitionRefused("请先将投诉转达被投诉部门")
-        raise TransitionRefused(f"当前状态为「{CONTACT.state_label(contact.state)}」，不能{what}")
+            raise TransitionRefused(tr("请先将投诉转达被投诉部门"))
+        raise TransitionRefused(
+            tr("当前状态为「{0}」，不能{what}").format(
+                CONTACT.state_label(contact.state), what=what
+            )
+        )
 
 
 def relay_contact(
@@ -209,7 +214,7 @@ def relay_contact(
     try:
         person = check_name(person or "", "person")
     except ValidationError as exc:
-        errors["person"] = "请填写负责人姓名" if not (person or "").strip() else exc.message
+        errors["person"] = tr("请填写负责人姓名") if not (person or "").strip() else exc.message
     if errors:
         raise FormErrors(errors)
     now = stamp_time(now)
@@ -238,12 +243,12 @@ def record_department_contact(
     """Record when the complained department first contacted the household and apologised."""
     require(actor, "contacts.handle")
     now = stamp_time(now)
-    at = check_time("dept_contact_at", at, now, "部门联系住户时间")
+    at = check_time("dept_contact_at", at, now, tr("部门联系住户时间"))
 
     def apply(contact: Contact, now: datetime, session: Session) -> str:
-        _need_complaint(contact, "登记部门联系住户时间")
+        _need_complaint(contact, tr("登记部门联系住户时间"))
         if at < contact.at:
-            raise ValidationError("dept_contact_at", "部门联系住户时间不能早于投诉时间")
+            raise ValidationError("dept_contact_at", tr("部门联系住户时间不能早于投诉时间"))
         contact.dept_contact_at = at
         return at.isoformat()
 
@@ -263,7 +268,7 @@ def update_complaint(
     require(actor, "contacts.handle")
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    for field, label in (("remedy", "补救措施"), ("answer", "答复")):
+    for field, label in (("remedy", tr("补救措施")), ("answer", tr("答复"))):
         if field in data:
             try:
                 clean[field] = check_text(field, data[field], label, required=False)
@@ -271,7 +276,7 @@ def update_complaint(
                 errors[field] = exc.message
     if "solvable" in data:
         if data["solvable"] not in (None, True, False):
-            errors["solvable"] = "请选择能否解决"
+            errors["solvable"] = tr("请选择能否解决")
         clean["solvable"] = data["solvable"]
     if data.get("complained_department") is not None:
         try:
@@ -283,7 +288,7 @@ def update_complaint(
         raise FormErrors(errors)
 
     def apply(contact: Contact, now: datetime, session: Session) -> str:
-        _need_complaint(contact, "登记补救措施和答复")
+        _need_complaint(contact, tr("登记补救措施和答复"))
         for field, value in clean.items():
             setattr(contact, field, value)
         return ",".join(sorted(clean))
@@ -314,17 +319,17 @@ def record_result(
     require(actor, "contacts.record")
     errors: dict[str, str] = {}
     try:
-        text = check_text("result", result, "处理结果", required=True)
+        text = check_text("result", result, tr("处理结果"), required=True)
     except ValidationError as exc:
         errors["result"] = exc.message
     if satisfaction not in (None, "") and satisfaction not in Satisfaction.__members__:
-        errors["satisfaction"] = "满意度应为：满意、基本满意或不满意"
+        errors["satisfaction"] = tr("满意度应为：满意、基本满意或不满意")
     if errors:
         raise FormErrors(errors)
 
     def apply(contact: Contact, now: datetime, session: Session) -> str:
         if contact.kind == ContactKind.complaint and contact.relayed_at is None:
-            raise TransitionRefused("投诉须先转达被投诉部门，才能登记处理结果")
+            raise TransitionRefused(tr("投诉须先转达被投诉部门，才能登记处理结果"))
         contact.result = text
         contact.result_at = now
         contact.satisfaction = satisfaction or None
@@ -366,7 +371,7 @@ def void_contact(
 ) -> ContactView:
     """Void an entry with a reason; it keeps its number and stays in the books."""
     require(actor, "contacts.record")
-    text = check_text("void_reason", reason, "作废原因", required=True)
+    text = check_text("void_reason", reason, tr("作废原因"), required=True)
 
     def apply(contact: Contact, now: datetime, session: Session) -> str:
         contact.void_reason = text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wuyedesk.domain.roles import Role
+from wuyedesk.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,9 @@ class Actor:
     @classmethod
     def command_line(cls) -> Actor:
         """Return the actor for scripts run with the office passphrase."""
-        return cls(None, "命令行", Role.director)
+        return cls(None, tr("命令行"), Role.director)
 
     @property
     def label(self) -> str:
         """Return the name shown in the audit log."""
-        return self.name if self.staff_id is not None else f"{self.name}（系统）"
+        return self.name if self.staff_id is not None else tr("{0}（系统）").format(self.name)

@@ -21,6 +21,7 @@ from wuyedesk.domain.errors import NotFound, TransitionRefused, UserError, Valid
 from wuyedesk.domain.roles import MANAGERS, ROLE_LABELS, Role
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.workflows import CONTACT, DAILY_REPORT, HELP_REQUEST, REPAIR_PAID
+from wuyedesk.i18n import N_, tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import (
     acting_staff_id,
@@ -42,19 +43,21 @@ from wuyedesk.store.models import (
 from wuyedesk.store.office_file import OfficeFile
 
 REPORTERS = DAILY_REPORT.openers
+# The labels of the day's counts are data: a submitted report stores them in Chinese
+# (counts_json), and every view shows them through tr(label) (`shown_counts`).
 # The records a person makes are counted from the records themselves (their own times)...
-MADE = {"登记来访/来电": "contact", "登记求助": "help", "开维修单": "repair"}
+MADE = {N_("登记来访/来电"): "contact", N_("登记求助"): "help", N_("开维修单"): "repair"}
 # ...and the other steps from the person's audit lines of the day.
 COUNTED = {
-    "contact.relay": "转达部门",
-    "contact.record_result": "登记处理结果",
-    "contact.archive": "归档登记",
-    "repair.archive": "归档维修单",
-    "visit.record": "回访",
-    "visit.nobody_home": "上门未遇",
-    "resident.add": "新增住户档案",
-    "resident.edit": "修改住户档案",
-    "print": "打印单据",
+    "contact.relay": N_("转达部门"),
+    "contact.record_result": N_("登记处理结果"),
+    "contact.archive": N_("归档登记"),
+    "repair.archive": N_("归档维修单"),
+    "visit.record": N_("回访"),
+    "visit.nobody_home": N_("上门未遇"),
+    "resident.add": N_("新增住户档案"),
+    "resident.edit": N_("修改住户档案"),
+    "print": N_("打印单据"),
 }
 
 
@@ -81,6 +84,11 @@ class ReportView:
     next_day_tasks: str | None
     actions: list[tuple[str, str]]
     version: int
+
+
+def shown_counts(counts: dict[str, Any]) -> dict[str, Any]:
+    """Return a day's counts with their labels in the language of this desk."""
+    return {tr(label): n for label, n in counts.items()}
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
@@ -125,7 +133,10 @@ def open_items(session: Session, staff_id: int) -> list[str]:
             .where(column == staff_id, model.state.not_in(workflow.final))  # type: ignore[attr-defined]
             .order_by(model.number)  # type: ignore[attr-defined]
         ).all()
-        items += [f"{number}（{workflow.state_label(state)}）" for number, state in rows]
+        items += [
+            tr("{number}（{0}）").format(workflow.state_label(state), number=number)
+            for number, state in rows
+        ]
     return items
 
 
@@ -146,7 +157,7 @@ def _view(session: Session, report: DailyReport, role: Role, live: bool) -> Repo
         role_label=ROLE_LABELS[Role(staff.role)],
         state=report.state,
         state_label=DAILY_REPORT.state_label(report.state),
-        counts=counts,
+        counts=shown_counts(counts),
         open_items=holding,
         done_text=report.done_text,
         undone_text=report.undone_text,
@@ -167,11 +178,11 @@ def todays_report(
     """Return (making it on first use) the actor's report for a day, filled from their work."""
     DAILY_REPORT.start(actor.role)
     if actor.staff_id is None:
-        raise UserError("日工作呈报表须由员工本人登录填写")
+        raise UserError(tr("日工作呈报表须由员工本人登录填写"))
     now = stamp_time(now)
     day = day or now.astimezone(OFFICE_TZ).date()
     if day > now.astimezone(OFFICE_TZ).date():
-        raise ValidationError("day", "不能填写未来日期的呈报表")
+        raise ValidationError("day", tr("不能填写未来日期的呈报表"))
     with office.transaction() as session:
         report = session.scalar(
             select(DailyReport).where(
@@ -197,16 +208,16 @@ def save_report(
 ) -> ReportView:
     """Keep the staff member's own lines on a draft report."""
     texts = {
-        "done_text": check_text("done_text", done_text, "已完成工作", required=False),
-        "undone_text": check_text("undone_text", undone_text, "未完成工作", required=False),
+        "done_text": check_text("done_text", done_text, tr("已完成工作"), required=False),
+        "undone_text": check_text("undone_text", undone_text, tr("未完成工作"), required=False),
         "coordination_text": check_text(
-            "coordination_text", coordination_text, "需协调事项", required=False
+            "coordination_text", coordination_text, tr("需协调事项"), required=False
         ),
     }
     with office.transaction() as session:
         report = _own(session, actor, report_id, version)
         if report.state != "draft":
-            raise TransitionRefused("呈报表已呈报，主管退回后才能修改")
+            raise TransitionRefused(tr("呈报表已呈报，主管退回后才能修改"))
         for key, value in texts.items():
             setattr(report, key, value)
         session.flush()
@@ -222,7 +233,7 @@ def submit_report(
         report = _own(session, actor, report_id, version)
         target = DAILY_REPORT.next_state(report.state, "submit", actor.role)
         if not (report.done_text or "").strip():
-            raise ValidationError("done_text", "请填写今天已完成的工作")
+            raise ValidationError("done_text", tr("请填写今天已完成的工作"))
         counts: dict[str, Any] = day_counts(session, report.staff_id, report.day)
         counts["_open"] = open_items(session, report.staff_id)
         report.counts_json = json.dumps(counts, ensure_ascii=False)
@@ -233,9 +244,9 @@ def submit_report(
 
 
 def _own(session: Session, actor: Actor, report_id: int, version: int) -> DailyReport:
-    report = load_for_edit(session, DailyReport, report_id, version, "呈报表")
+    report = load_for_edit(session, DailyReport, report_id, version, tr("呈报表"))
     if report.staff_id != actor.staff_id:
-        raise TransitionRefused("只能填写和呈报自己的日工作呈报表")
+        raise TransitionRefused(tr("只能填写和呈报自己的日工作呈报表"))
     return report
 
 
@@ -252,10 +263,10 @@ def review_report(
 ) -> ReportView:
     """The supervisor reads and signs a report (or sends it back) and sets tomorrow's tasks."""
     now = stamp_time(now)
-    text = check_text("review_comment", comment, "审阅意见", required=send_back)
-    tasks = check_text("next_day_tasks", next_day_tasks, "次日工作安排", required=False)
+    text = check_text("review_comment", comment, tr("审阅意见"), required=send_back)
+    tasks = check_text("next_day_tasks", next_day_tasks, tr("次日工作安排"), required=False)
     with office.transaction() as session:
-        report = load_for_edit(session, DailyReport, report_id, version, "呈报表")
+        report = load_for_edit(session, DailyReport, report_id, version, tr("呈报表"))
         action = "reopen" if send_back else "review"
         report.state = DAILY_REPORT.next_state(report.state, action, actor.role)
         report.review_comment, report.next_day_tasks = text, tasks
@@ -271,7 +282,7 @@ def review_report(
 def list_reports(office: OfficeFile, actor: Actor, day: date) -> list[ReportView | str]:
     """Return the day's reports of every reporter; a name alone means not started yet."""
     if actor.role not in MANAGERS:
-        raise TransitionRefused("只有主管可以查看全部呈报表")
+        raise TransitionRefused(tr("只有主管可以查看全部呈报表"))
     with office.transaction() as session:
         staff = session.scalars(
             select(Staff)
@@ -297,9 +308,9 @@ def get_report(office: OfficeFile, actor: Actor, report_id: int) -> ReportView:
     with office.transaction() as session:
         report = session.get(DailyReport, report_id)
         if report is None:
-            raise NotFound("找不到这份日工作呈报表")
+            raise NotFound(tr("找不到这份日工作呈报表"))
         if report.staff_id != actor.staff_id and actor.role not in MANAGERS:
-            raise TransitionRefused("只能查看自己的日工作呈报表，主管可以查看全部")
+            raise TransitionRefused(tr("只能查看自己的日工作呈报表，主管可以查看全部"))
         return _view(session, report, actor.role, report.state == "draft")
 
 
@@ -334,13 +345,13 @@ def record_spot_check(
 ) -> int:
     """Record an unannounced check: whose work, what was checked, what was found, corrected."""
     if actor.role not in MANAGERS:
-        raise TransitionRefused("抽查由物业部主管或管理处主任记录")
-    what = check_text("checked", checked, "抽查内容", required=True)
-    problem = check_text("found", found, "发现问题", required=False)
+        raise TransitionRefused(tr("抽查由物业部主管或管理处主任记录"))
+    what = check_text("checked", checked, tr("抽查内容"), required=True)
+    problem = check_text("found", found, tr("发现问题"), required=False)
     now = stamp_time(now)
     with office.transaction() as session:
         if staff_id is not None and session.get(Staff, staff_id) is None:
-            raise NotFound("找不到被抽查的员工")
+            raise NotFound(tr("找不到被抽查的员工"))
         check = SpotCheck(
             at=now,
             supervisor_id=acting_staff_id(session, actor),
@@ -351,6 +362,8 @@ def record_spot_check(
         )
         session.add(check)
         session.flush()
-        detail = f"{what}；{'已纠正' if corrected else '未纠正' if problem else '无问题'}"
+        detail = tr("{what}；{0}").format(
+            tr("已纠正") if corrected else tr("未纠正") if problem else tr("无问题"), what=what
+        )
         write_audit(session, actor, "spot_check", f"spot_check:{check.id}", detail)
         return check.id

@@ -20,6 +20,7 @@ from wuyedesk.domain.money import format_yuan
 from wuyedesk.domain.roles import MANAGERS
 from wuyedesk.domain.sla import OFFICE_TZ, half_year_bounds, half_year_of
 from wuyedesk.domain.workflows import CONTACT
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import stamp_time
 from wuyedesk.services.overdue import VISIT_MADE
@@ -28,7 +29,7 @@ from wuyedesk.store import audit
 from wuyedesk.store.models import Contact, HelpRequest, RepairOrder, ReturnVisit
 from wuyedesk.store.office_file import OfficeFile
 
-PERIODS = {"day": "今日", "month": "本月", "half": "本半年"}
+PERIODS = {"day": tr("今日"), "month": tr("本月"), "half": tr("本半年")}
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,14 @@ def period_bounds(period: str, today: date) -> tuple[date, date]:
         return first, following - timedelta(days=1)
     if period == "half":
         return half_year_bounds(*half_year_of(today))
-    raise ValidationError("period", "请选择今日、本月或本半年")
+    raise ValidationError("period", tr("请选择今日、本月或本半年"))
 
 
 def _rate(done: int, total: int) -> tuple[str, float | None]:
     if not total:
         return "—", None
     share = done / total
-    return f"{share:.0%}（{done}/{total}）", share
+    return tr("{share:.0%}（{done}/{total}）").format(share=share, done=done, total=total), share
 
 
 def _complaints(session: Session, start: datetime, end: datetime, now: datetime) -> list[Figure]:
@@ -119,17 +120,21 @@ def _complaints(session: Session, start: datetime, end: datetime, now: datetime)
     return [
         Figure(
             "complaints",
-            "投诉",
+            tr("投诉"),
             str(len(complaints)),
             len(complaints),
             [c.number for c in complaints],
         ),
         Figure(
-            "complaints_open", "未结投诉", str(len(open_)), len(open_), [c.number for c in open_]
+            "complaints_open",
+            tr("未结投诉"),
+            str(len(open_)),
+            len(open_),
+            [c.number for c in open_],
         ),
         Figure(
             "complaints_overdue",
-            "超时投诉",
+            tr("超时投诉"),
             str(len(overdue)),
             len(overdue),
             [c.number for c in overdue],
@@ -137,7 +142,7 @@ def _complaints(session: Session, start: datetime, end: datetime, now: datetime)
         ),
         Figure(
             "complaint_visits_24h",
-            "投诉24小时内回访率",
+            tr("投诉24小时内回访率"),
             shown,
             share,
             late,
@@ -170,25 +175,25 @@ def _repairs(
     happy = split[Satisfaction.satisfied.label] + split[Satisfaction.fairly.label]
     happy_shown, happy_share = _rate(happy, answered)
     figures = [
-        Figure("repairs", "报修", str(len(orders)), len(orders), [o.number for o in orders]),
-        Figure("arrival_5min", "5分钟内到场率", shown, share, late, breach=bool(late)),
+        Figure("repairs", tr("报修"), str(len(orders)), len(orders), [o.number for o in orders]),
+        Figure("arrival_5min", tr("5分钟内到场率"), shown, share, late, breach=bool(late)),
         Figure(
             "completion_hours",
-            "平均完工时间",
-            f"{average:.1f} 小时" if average is not None else "—",
+            tr("平均完工时间"),
+            tr("{average:.1f} 小时").format(average=average) if average is not None else "—",
             average,
             [o.number for o in done],
         ),
         Figure(
             "paid_income",
-            "有偿服务收入",
-            f"{format_yuan(income)} 元",
+            tr("有偿服务收入"),
+            tr("{0} 元").format(format_yuan(income)),
             income / 100,
             [o.number for o in stamped],
         ),
         Figure(
             "repair_satisfaction",
-            "维修满意率",
+            tr("维修满意率"),
             happy_shown,
             happy_share,
             [o.number for o in orders if o.satisfaction == Satisfaction.dissatisfied],
@@ -214,12 +219,16 @@ def _special_help(
     ]
     return [
         Figure(
-            "special_help", "特别求助", str(len(special)), len(special), [h.number for h in special]
+            "special_help",
+            tr("特别求助"),
+            str(len(special)),
+            len(special),
+            [h.number for h in special],
         ),
         Figure(
             "special_arrival",
-            "特别求助平均到场时间",
-            f"{average:.0f} 分钟" if average is not None else "—",
+            tr("特别求助平均到场时间"),
+            tr("{average:.0f} 分钟").format(average=average) if average is not None else "—",
             average,
             slow,
             breach=bool(slow),
@@ -234,7 +243,7 @@ def audit_chain(office: OfficeFile, actor: Actor, *, now: datetime | None = None
     so the screen checks when it opens and on 刷新, not on every change of period.
     """
     if actor.role not in MANAGERS:
-        raise PermissionDenied("主管工作台仅供物业部主管和管理处主任使用")
+        raise PermissionDenied(tr("主管工作台仅供物业部主管和管理处主任使用"))
     now = stamp_time(now)
     started = clock.perf_counter()
     with office.transaction() as session:
@@ -275,7 +284,7 @@ def desk_between(
     With `check_audit` the audit chain is verified too (the monthly workbook does without).
     """
     if actor.role not in MANAGERS:
-        raise PermissionDenied("主管工作台仅供物业部主管和管理处主任使用")
+        raise PermissionDenied(tr("主管工作台仅供物业部主管和管理处主任使用"))
     now = stamp_time(now)
     start = datetime.combine(first, time(), OFFICE_TZ)
     end = datetime.combine(last + timedelta(days=1), time(), OFFICE_TZ)

@@ -24,18 +24,22 @@ from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.units import UnitCode
 from wuyedesk.domain.validators import make_id_number
+from wuyedesk.i18n import ENGLISH, language, tr
 from wuyedesk.services import demo_records
 from wuyedesk.services.context import Actor
+from wuyedesk.services.demo_records import said, shown_name
 from wuyedesk.services.permissions import require
 from wuyedesk.services.places import unit_sort_text
+from wuyedesk.services.residents import GENDERS, ID_CARD
 from wuyedesk.services.staff import add_staff_in
 from wuyedesk.store import audit, search
 from wuyedesk.store.models import Building, Entrance, Floor, Office, Resident, Staff, Unit
 from wuyedesk.store.office_file import OfficeFile
 
-DEMO_OFFICE = "演示物业管理处"
-DEMO_ESTATE = "锦绣花园"
-DEMO_DIRECTOR = "王建国"
+DEMO_OFFICE = tr("演示物业管理处")
+DEMO_ESTATE = tr("锦绣花园")
+# The director set up with the demo office: a name (romanised in English, like every demo name).
+DEMO_DIRECTOR = "Wang Jianguo" if language() == ENGLISH else "王建国"  # i18n: data
 DEMO_PIN = "1357"
 MAX_HOUSEHOLDS = 50_000
 MAX_YEARS = 10
@@ -83,15 +87,29 @@ class DemoSummary:
 
     def describe(self) -> str:
         """Return one short paragraph in Chinese."""
-        span = "近十二个月" if self.years == 1 else f"近 {self.years} 年"
-        return (
-            f"已生成演示小区「{self.estate}」：{self.buildings} 栋楼 {self.units} 户"
-            f"（入住 {self.occupied} 户），住户档案 {self.residents} 人"
-            f"（含已迁出 {self.moved_out} 人），员工 {self.staff} 人；"
-            f"{span}的来访来电登记 {self.contacts} 条（投诉 {self.complaints} 条）、"
-            f"维修单 {self.repairs} 张（有偿服务 {self.paid_repairs} 张）、"
-            f"回访记录 {self.visits} 条、求助 {self.help_requests} 条、"
-            f"日工作呈报表 {self.daily_reports} 份、抽查 {self.spot_checks} 次。"
+        span = tr("近十二个月") if self.years == 1 else tr("近 {0} 年").format(self.years)
+        return tr(
+            "已生成演示小区「{0}」：{1} 栋楼 {2} 户（入住 {3} 户），"
+            "住户档案 {4} 人（含已迁出 {5} 人），员工 {6} 人；"
+            "{span}的来访来电登记 {7} 条（投诉 {8} 条）、维修单 {9} 张（有偿服务 {10} 张）、"
+            "回访记录 {11} 条、求助 {12} 条、日工作呈报表 {13} 份、抽查 {14} 次。"
+        ).format(
+            self.estate,
+            self.buildings,
+            self.units,
+            self.occupied,
+            self.residents,
+            self.moved_out,
+            self.staff,
+            self.contacts,
+            self.complaints,
+            self.repairs,
+            self.paid_repairs,
+            self.visits,
+            self.help_requests,
+            self.daily_reports,
+            self.spot_checks,
+            span=span,
         )
 
 
@@ -114,26 +132,30 @@ def generate_demo(
     """
     require(actor, "office.demo")
     if not 1 <= households <= MAX_HOUSEHOLDS:
-        raise UserError(f"户数应在 1 到 {MAX_HOUSEHOLDS} 之间")
+        raise UserError(
+            tr("户数应在 1 到 {MAX_HOUSEHOLDS} 之间").format(MAX_HOUSEHOLDS=MAX_HOUSEHOLDS)
+        )
     if not 1 <= years <= MAX_YEARS:
-        raise UserError(f"年数应在 1 到 {MAX_YEARS} 之间")
+        raise UserError(tr("年数应在 1 到 {MAX_YEARS} 之间").format(MAX_YEARS=MAX_YEARS))
     if not 0 < volume <= MAX_VOLUME:
-        raise UserError(f"记录量倍数应大于 0、不超过 {MAX_VOLUME:g}")
+        raise UserError(
+            tr("记录量倍数应大于 0、不超过 {MAX_VOLUME:g}").format(MAX_VOLUME=MAX_VOLUME)
+        )
     now = anchor(today)
     rng = random.Random(seed)
     report = progress or (lambda done, total, what: None)
     phases = 4 + len(demo_records.PHASES)
     with office.transaction() as session:
         if session.scalar(select(func.count(Unit.id))):
-            raise UserError("办公文件中已有房号，演示数据只能填入新建的空办公文件")
+            raise UserError(tr("办公文件中已有房号，演示数据只能填入新建的空办公文件"))
         estate_name = session.scalar(select(Office.estate_name)) or DEMO_ESTATE
-        report(0, phases, "员工")
+        report(0, phases, tr("员工"))
         staff = add_demo_staff(session, actor, rng)
-        report(1, phases, "楼栋房号")
+        report(1, phases, tr("楼栋房号"))
         units = build_estate(session, rng, households, now.date(), years)
-        report(2, phases, "住户档案")
+        report(2, phases, tr("住户档案"))
         homes, residents, moved_out = add_residents(session, rng, units, now.date())
-        report(3, phases, "登记记录")
+        report(3, phases, tr("登记记录"))
         counts = demo_records.generate_records(
             session,
             rng,
@@ -170,7 +192,7 @@ def generate_demo(
             target=f"seed:{seed}",
             detail=summary.describe(),
         )
-    report(phases, phases, "完成")
+    report(phases, phases, tr("完成"))
     return summary
 
 
@@ -187,7 +209,10 @@ _SURNAME_WEIGHTS = [1 / (i + 8) for i in range(len(names.SURNAMES))]
 
 
 def person_name(rng: random.Random, male: bool, surname: str | None = None) -> str:
-    """Return a plausible Chinese name; about a quarter have a one-character given name."""
+    """Return a plausible Chinese name; about a quarter have a one-character given name.
+
+    The name is drawn in Chinese; what is stored is `shown_name` of it (romanised in English).
+    """
     if surname is None:
         if rng.random() < 0.01:
             surname = rng.choice(names.COMPOUND_SURNAMES)
@@ -234,9 +259,9 @@ def add_demo_staff(
     phones: set[str] = set()
     for role, count, department in STAFF_PLAN:
         for _ in range(count):
-            name = person_name(rng, rng.random() < 0.5)
+            name = shown_name(person_name(rng, rng.random() < 0.5))
             while name in taken_names:
-                name = person_name(rng, rng.random() < 0.5)
+                name = shown_name(person_name(rng, rng.random() < 0.5))
             taken_names.add(name)
             staff = add_staff_in(session, actor, name, role.value, DEMO_PIN, department)
             staff.phone = mobile(rng, phones)
@@ -299,7 +324,10 @@ def build_estate(
         building_shapes(rng, households), 1
     ):
         label = str(number)
-        kind = f"高层住宅，{entrances} 个单元" if entrances else "多层住宅"
+        if entrances:
+            kind = tr("高层住宅，{entrances} 个单元").format(entrances=entrances)
+        else:
+            kind = tr("多层住宅")
         building = Building(
             id=ids[Building], label=label, floors_above=floors, floors_below=0, notes=kind
         )
@@ -357,6 +385,9 @@ def _units_by_building(units: list[UnitRow]) -> dict[str, int]:
 
 
 # --- residents ---------------------------------------------------------------------------
+_MALE, _FEMALE = GENDERS
+
+
 class _People:
     """Makes residents for units, keeping phone numbers unique."""
 
@@ -366,6 +397,7 @@ class _People:
         self.phones: set[str] = set()
         self.rows: list[tuple[Resident, str]] = []
         self.next_id = first_id
+        self.drawn: dict[int, str] = {}  # resident id → the Chinese name drawn (for surnames)
 
     def add(
         self,
@@ -387,14 +419,15 @@ class _People:
         stale = moved_out is None and rng.random() < STALE_SHARE
         if stale:
             verified = self.today - timedelta(days=rng.randint(380, 900))
+        drawn = person_name(rng, male, surname)
         person = Resident(
             id=self.next_id,
             unit_id=unit.id,
-            name=person_name(rng, male, surname),
+            name=shown_name(drawn),
             role=role,
-            gender="男" if male else "女",
+            gender=_MALE if male else _FEMALE,  # stored in Chinese in every language
             phone=mobile(rng, self.phones),
-            id_type="居民身份证",
+            id_type=ID_CARD,
             id_number=id_number(rng, birth, male, local),
             moved_in=moved_in,
             moved_out=moved_out,
@@ -402,11 +435,12 @@ class _People:
             data_status="to_update" if stale else "valid",
             consent_disclose=rng.random() < 0.1,
         )
+        self.drawn[person.id] = drawn
         self.next_id += 1
         if rng.random() < 0.6:
-            person.employer = "退休" if birth.year < 1962 else rng.choice(names.EMPLOYERS)
+            person.employer = tr("退休") if birth.year < 1962 else tr(rng.choice(names.EMPLOYERS))
         if rng.random() < 0.5:
-            person.emergency_name = person_name(rng, rng.random() < 0.5)
+            person.emergency_name = shown_name(person_name(rng, rng.random() < 0.5))
             person.emergency_phone = mobile(rng, self.phones)
         if birth.year < 1965 and rng.random() < 0.2:
             person.landline = f"{names.LANDLINE_AREA}-8{rng.randint(0, 9_999_999):07d}"
@@ -440,7 +474,7 @@ def add_residents(
         )
         household = [owner]
         if let:
-            owner.habits = names.LET_NOTE
+            owner.habits = tr(names.LET_NOTE)
             if rng.random() < 0.3:  # an earlier tenant moved out before the present one
                 left = today - timedelta(days=rng.randint(200, 700))
                 people.add(
@@ -466,9 +500,11 @@ def add_residents(
             if rng.random() < 0.55:
                 _add_family(people, unit, owner, since)
         if rng.random() < 0.35:
-            household[0].plate = plate(rng)
+            drawn_plate = plate(rng)
+            # A plate is Chinese (浙A…) and nothing else validates: an English demo has none.
+            household[0].plate = drawn_plate if language() != ENGLISH else None
         if rng.random() < 0.2 and household[0].habits is None:
-            household[0].habits = rng.choice(names.HABITS)
+            household[0].habits = said(rng.choice(names.HABITS))
         homes.append(
             demo_records.Household(
                 unit.id,
@@ -505,7 +541,7 @@ def _surname(name: str) -> str:
 def _add_family(people: _People, unit: UnitRow, owner: Resident, since: date) -> None:
     rng = people.rng
     born = int(owner.id_number[6:10]) if owner.id_number else 1970
-    male = owner.gender == "男"
+    male = owner.gender == _MALE
     spouse = people.add(
         unit,
         "family",
@@ -520,7 +556,7 @@ def _add_family(people: _People, unit: UnitRow, owner: Resident, since: date) ->
             "family",
             birth_years=(born + 24, min(2000, born + 30)),
             moved_in=owner.moved_in,
-            surname=_surname(owner.name),
+            surname=_surname(people.drawn[owner.id]),
         )
     if born >= 1972 and rng.random() < 0.3:
         people.add(

@@ -39,6 +39,7 @@ from wuyedesk.domain.sla import (
     half_year_of,
 )
 from wuyedesk.domain.workflows import WORKFLOWS, help_step_refusal
+from wuyedesk.i18n import ENGLISH, language, tr
 from wuyedesk.store.models import (
     Contact,
     DailyReport,
@@ -98,6 +99,35 @@ class Household:
 
 
 Fill = Callable[[datetime], dict[str, Any]]
+
+# pypinyin reads these surnames as their everyday word (曾 céng, 覃 tán); as names they differ.
+_SURNAME_PINYIN = {"曾": "zeng", "覃": "qin"}  # i18n: data
+
+
+def shown_name(name: str) -> str:
+    """Return a demo person's name as this desk writes it: as drawn, or in pinyin in English.
+
+    The demo draws Chinese names (demo_names); an English desk gets them romanised, surname
+    first as Chinese names are written in English: 张伟 → Zhang Wei, 欧阳娜娜 → Ouyang Nana.
+    """
+    if language() != ENGLISH:
+        return name
+    from pypinyin import lazy_pinyin  # only for an English demo: its tables take ~0.4 s
+
+    surname = name[:2] if name[:2] in names.COMPOUND_SURNAMES else name[:1]
+    family = _SURNAME_PINYIN.get(surname) or "".join(lazy_pinyin(surname, v_to_u=True))
+    given = "".join(lazy_pinyin(name[len(surname) :], v_to_u=True))
+    return f"{family.capitalize()} {given.capitalize()}".strip()
+
+
+def said(text: str | None) -> str | None:
+    """Return a demo phrase (demo_names, marked N_) in this desk's language."""
+    return tr(text) if text else text
+
+
+def _material(line: tuple[str, str, int, int]) -> tuple[str, str, int, int]:
+    item, spec, price, milli = line
+    return tr(item), tr(spec), price, milli
 
 
 @dataclass
@@ -336,10 +366,10 @@ def contact_plan(
     method = "letter" if rng.random() < 0.05 else rng.choice(("call", "call", "visit"))
     if kind == "complaint":
         department = pick(rng, DEPARTMENTS)
-        content = rng.choice(names.COMPLAINTS[department])
+        content = tr(rng.choice(names.COMPLAINTS[department]))
     else:
         department = {"repair": "engineering", "help": "security"}.get(kind, "property")
-        content = rng.choice(names.OTHER_CONTACTS[kind])
+        content = tr(rng.choice(names.OTHER_CONTACTS[kind]))
     record = desk.new(
         Contact,
         at=at,
@@ -354,10 +384,10 @@ def contact_plan(
     )
     plan = Plan("contact", record, [])
     if aim == "void" or (aim is None and rng.random() < 0.015):
-        plan.steps.append(void_step(desk, at, rng.choice(names.VOID_REASONS)))
+        plan.steps.append(void_step(desk, at, tr(rng.choice(names.VOID_REASONS))))
         return plan
     archive = stamp(archived_at=NOW, archived_by_id=clerk.id)
-    result = stamp(result=names.CONTACT_RESULTS.get(kind), result_at=NOW)
+    result = stamp(result=said(names.CONTACT_RESULTS.get(kind)), result_at=NOW)
     if kind in ("enquiry", "praise") and rng.random() < 0.6 and aim not in ("relayed", "handled"):
         done = desk.mins(at, 5, 25)  # answered at the desk: nothing to relay
         plan.steps += [
@@ -384,7 +414,7 @@ def contact_plan(
     record.complained_department = department
     record.visit_due_at = complaint_visit_due(at)
     solvable = rng.random() < 0.85
-    answer = "已向住户道歉并说明处理办法" if solvable else names.UNSOLVABLE_ANSWER
+    answer = tr("已向住户道歉并说明处理办法") if solvable else tr(names.UNSOLVABLE_ANSWER)
     result_at = desk.mins(handled, 60, 60 * 18)
     plan.steps += [
         Step(
@@ -394,7 +424,7 @@ def contact_plan(
             stamp(
                 dept_contact_at=NOW,
                 solvable=solvable,
-                remedy=names.REMEDIES[department],
+                remedy=tr(names.REMEDIES[department]),
                 answer=answer,
             ),
         ),
@@ -402,7 +432,7 @@ def contact_plan(
             "record_result",
             result_at,
             by.role,
-            stamp(result=rng.choice(names.COMPLAINT_RESULTS), result_at=NOW),
+            stamp(result=tr(rng.choice(names.COMPLAINT_RESULTS)), result_at=NOW),
         ),
     ]
     late = rng.random() < 0.06  # a few visits miss the 24 hours
@@ -455,7 +485,8 @@ def visit_chain(
     visitor = _visitor(desk, kind)
     visitors = visitor.name
     if kind == "complaint" and department not in (None, "property"):
-        visitors += "、" + head_of(desk, department).name  # with the complained department's head
+        # With the complained department's head, joined as the record stores visitors.
+        visitors += "、" + head_of(desk, department).name  # i18n: data
     record = desk.new(
         ReturnVisit,
         kind=kind,
@@ -481,7 +512,7 @@ def visit_chain(
     if previous is not None:
         outcome = rng.choice(("satisfied", "satisfied", "fairly"))
     if outcome == "void" or (aim is None and kind == "repair" and rng.random() < 0.03):
-        plan.steps.append(void_step(desk, created, "住户已搬离或重复安排，取消回访"))
+        plan.steps.append(void_step(desk, created, tr("住户已搬离或重复安排，取消回访")))
         return Chain([plan], None, None)
     method = {"repair": "phone", "facility": "inspection"}.get(kind)
     method = method or rng.choice(("talk", "talk", "on_site", "inspection"))
@@ -489,14 +520,14 @@ def visit_chain(
     who = stamp(visitors=visitors, visitor_id=visitor.id)
     if outcome == "nobody_home":  # door note, a new date; unanswered notes become a phone call
         new_due = desk.open_hours(desk.mins(visit_at, 60 * 20, 60 * 50))
-        note = stamp(door_note_at=NOW, opinions=names.NOBODY_HOME, **who(visit_at))
+        note = stamp(door_note_at=NOW, opinions=tr(names.NOBODY_HOME), **who(visit_at))
         plan.steps += [
             Step("nobody_home", visit_at, visitor.role, note),
             Step("reschedule", desk.mins(visit_at, 10, 60), visitor.role, stamp(due_at=new_due)),
         ]
         visit_at, method = desk.mins(new_due, 0, 60), rng.choice((method, "phone"))
         outcome = rng.choice(("satisfied", "satisfied", "fairly"))
-    opinion = rng.choice(names.VISIT_OPINIONS[outcome])
+    opinion = tr(rng.choice(names.VISIT_OPINIONS[outcome]))
     seen = stamp(
         visited_at=NOW, method=method, opinions=opinion, satisfaction=outcome, **who(visit_at)
     )
@@ -504,6 +535,7 @@ def visit_chain(
     if outcome != "dissatisfied":
         return Chain([plan], visit_at, outcome)
     problem, responsible = rng.choice(names.NONCONFORMITIES)
+    problem = tr(problem)
     deadline = (visit_at + timedelta(days=rng.randint(3, 10))).astimezone(OFFICE_TZ).date()
     opened = desk.mins(visit_at, 60, 60 * 6)
     fixed = desk.open_hours(desk.mins(opened, 60 * 24, 60 * 24 * 8))
@@ -565,6 +597,7 @@ def repair_plan(
     jobs = FACILITY_JOBS if facility else PAID_JOBS if paid else UNIT_JOBS
     stocked = [j for j in jobs if j[3] or aim != "materials_issued"]
     category, content, work, stock, labour = rng.choice(stocked)
+    content, work = tr(content), tr(work)
     opener = desk.one(R.assistant, R.assistant, R.clerk, R.service_desk)
     record = desk.new(
         RepairOrder,
@@ -579,7 +612,7 @@ def repair_plan(
     if facility:
         patrol = desk.one(R.security, R.engineer)
         building = rng.choice(desk.households).building
-        record.facility = rng.choice(names.FACILITIES).format(b=building)
+        record.facility = tr(rng.choice(names.FACILITIES)).format(b=building)
         record.channel, record.reporter_name, record.phone = "patrol", patrol.name, patrol.phone
     else:
         home = home or desk.home()
@@ -594,19 +627,19 @@ def repair_plan(
     exit_ = {"returned": "return", "refused": "refuse", "void": "void"}.get(aim or "")
     exit_ = exit_ if aim else natural
     if exit_ == "void":
-        steps.append(void_step(desk, at, rng.choice(names.VOID_REASONS)))
+        steps.append(void_step(desk, at, tr(rng.choice(names.VOID_REASONS))))
         return plan
     taker = desk.one(R.eng_supervisor, R.engineer)
     received = desk.open_hours(desk.mins(at, 1, 10))
-    sign = desk.signature(taker.name, taker.id, "接单签字")
+    sign = desk.signature(taker.name, taker.id, "接单签字")  # i18n: data (purpose, never shown)
     took = stamp(received_by_id=taker.id, received_at=NOW, receiver_signature_id=sign)
     steps.append(Step("receive", received, taker.role, took))
     if exit_ == "return":
-        why = stamp(close_reason=rng.choice(names.RETURN_REASONS), closed_at=NOW)
+        why = stamp(close_reason=tr(rng.choice(names.RETURN_REASONS)), closed_at=NOW)
         steps.append(Step("return", desk.mins(received, 5, 90), R.eng_supervisor, why))
         return plan
     engineer = desk.one(R.engineer)
-    materials = [names.MATERIALS[key] for key in stock]
+    materials = [_material(names.MATERIALS[key]) for key in stock]
     if paid:
         ready = _quote(desk, plan, received, labour, materials, refuse=exit_ == "refuse")
         if ready is None:
@@ -650,9 +683,9 @@ def repair_plan(
     local = accepted.astimezone(OFFICE_TZ)
     check_day = local.date() + timedelta(days=1 if local.time() > time(17, 20) else 0)
     reconciled = desk.mins(at_local(check_day, 17, 25), 0, 20)
-    signed = desk.signature(record.reporter_name, None, "住户验收")
+    signed = desk.signature(record.reporter_name, None, "住户验收")  # i18n: data (purpose)
     happy = pick(rng, {"satisfied": 82, "fairly": 14, "dissatisfied": 4})
-    remark = rng.choice(names.REMARKS) if rng.random() < 0.3 else None
+    remark = tr(rng.choice(names.REMARKS)) if rng.random() < 0.3 else None
     checker, clerk = desk.staff[R.eng_supervisor][0], desk.one(R.clerk)
     steps += [
         Step("arrive", arrived, R.engineer, stamp(arrived_at=NOW, arrival_late=late)),
@@ -698,7 +731,7 @@ def _quote(
     """Add quote, approval (or refusal) and the finance stamp; return when work may start."""
     rng, record = desk.rng, plan.record
     labour += rng.randint(0, 4) * 1000
-    lines = [("labour", "人工费", 1000, labour)]
+    lines = [("labour", tr("人工费"), 1000, labour)]
     lines += [("material", f"{item} {spec}", q, p) for item, spec, p, q in materials]
     material_fen = sum(line_amount(q, p) for kind, _, q, p in lines if kind == "material")
     quoted = desk.mins(received, 20, 90)
@@ -720,13 +753,13 @@ def _quote(
     priced = stamp(quote_labour_fen=labour, quote_material_fen=material_fen, quoted_at=NOW)
     plan.steps.append(Step("quote", quoted, R.engineer, priced, also=quote))
     if refuse:  # the slip closes with the household's reason
-        why = stamp(close_reason=rng.choice(names.REFUSE_REASONS), closed_at=NOW)
+        why = stamp(close_reason=tr(rng.choice(names.REFUSE_REASONS)), closed_at=NOW)
         plan.steps.append(Step("refuse", desk.mins(quoted, 10, 60 * 24), R.assistant, why))
         return None
     approved = desk.mins(quoted, 5, 60 * 26 if rng.random() < 0.3 else 30)
     stamped = desk.open_hours(desk.mins(approved, 10, 120))
     finance = desk.one(R.finance)
-    agreed = desk.signature(record.reporter_name, None, "确认报价")
+    agreed = desk.signature(record.reporter_name, None, "确认报价")  # i18n: data (purpose)
     # The receipt number is given later, in stamp order, by `write`.
     paid = stamp(
         receipt_no="", paid_fen=labour + material_fen, finance_id=finance.id, stamped_at=NOW
@@ -771,12 +804,12 @@ def help_plan(desk: Desk, at: datetime, help_type: str, *, aim: str | None = Non
         received_by_id=taker.id,
         help_type=help_type,
         is_special=is_special(help_type),
-        content=rng.choice(names.HELP[help_type]),
+        content=tr(rng.choice(names.HELP[help_type])),
     )
     plan = Plan("help_request", record, [], help_type=help_type)
     office = desk.one(R.supervisor) if night else desk.one(R.service_desk, R.assistant)
     if aim == "void" or (aim is None and rng.random() < 0.02):
-        plan.steps.append(void_step(desk, at, "求助人来电撤回，作废"))
+        plan.steps.append(void_step(desk, at, tr("求助人来电撤回，作废")))
     elif is_special(help_type):
         plan.steps += _special_steps(desk, record, help_type)
     elif help_type == "enquiry":
@@ -790,14 +823,16 @@ def help_plan(desk: Desk, at: datetime, help_type: str, *, aim: str | None = Non
             answered = desk.mins(at, 5, 30)
         else:
             answered = desk.open_hours(desk.mins(at, 60 * 20, 60 * 26))
-        reply = ("书面答复：" if written else "口头答复：") + "已按规定说明，住户表示清楚"
+        reply = (tr("书面答复：") if written else tr("口头答复：")) + tr(
+            "已按规定说明，住户表示清楚"
+        )
         plan.steps += [
             Step("answer", answered, answerer.role, stamp(answer=reply, answered_at=NOW)),
             Step(
                 "close",
                 desk.mins(answered, 5, 60 * 8),
                 office.role,
-                stamp(result="已答复", handled_by=answerer.name, done_at=NOW),
+                stamp(result=tr("已答复"), handled_by=answerer.name, done_at=NOW),
             ),
         ]
     else:
@@ -818,7 +853,7 @@ def help_plan(desk: Desk, at: datetime, help_type: str, *, aim: str | None = Non
                 "close",
                 closing,
                 office.role,
-                stamp(result="已转登记/派单处理完毕", handled_by=office.name, done_at=NOW),
+                stamp(result=tr("已转登记/派单处理完毕"), handled_by=office.name, done_at=NOW),
             ),
         ]
     return plan
@@ -847,7 +882,7 @@ def _special_steps(desk: Desk, record: HelpRequest, help_type: str) -> list[Step
         security_told_at=told if call else None,
         relatives_told_at=desk.mins(told, 5, 20) if medical else None,
         escorted=medical and call is not None,
-        result=names.HELP_RESULT[help_type],
+        result=tr(names.HELP_RESULT[help_type]),
         handled_by=guard.name,
         done_at=NOW,
     )
@@ -857,16 +892,16 @@ def _special_steps(desk: Desk, record: HelpRequest, help_type: str) -> list[Step
             sent,
             R.security,
             stamp(nearest_person=guard.name, sent_at=NOW),
-            log("sent", f"通知{guard.name}赶到现场"),
+            log("sent", tr("通知{0}赶到现场").format(guard.name)),
         ),
         Step(
             "arrive",
             arrived,
             R.security,
-            stamp(arrived_at=NOW, situation=names.HELP_SITUATION[help_type]),
-            log("arrived", "到场确认"),
+            stamp(arrived_at=NOW, situation=tr(names.HELP_SITUATION[help_type])),
+            log("arrived", tr("到场确认")),
         ),
-        Step("handle", done, R.security, handled, log("handled", names.HELP_RESULT[help_type])),
+        Step("handle", done, R.security, handled, log("handled", tr(names.HELP_RESULT[help_type]))),
         Step("close", desk.open_hours(desk.mins(done, 60, 60 * 20)), R.supervisor),
     ]
 
@@ -947,7 +982,14 @@ def as_values(row: Any) -> dict[str, Any]:
 
 
 # --- the year ------------------------------------------------------------------------------
-PHASES = ("来访来电与投诉", "维修单", "求助", "回访", "日工作呈报表", "编号入库")
+PHASES = (
+    tr("来访来电与投诉"),
+    tr("维修单"),
+    tr("求助"),
+    tr("回访"),
+    tr("日工作呈报表"),
+    tr("编号入库"),
+)
 
 
 def routine_visits(desk: Desk, units_by_building: dict[str, int], years: int = 1) -> None:
@@ -974,7 +1016,7 @@ def routine_visits(desk: Desk, units_by_building: dict[str, int], years: int = 1
                 for plan in chain.plans:
                     desk.settle(plan)
     for at in desk.moments(ROUNDS_A_YEAR * years):  # security's rounds of the facilities
-        facility = rng.choice(names.FACILITIES).format(b=rng.choice(list(units_by_building)))
+        facility = tr(rng.choice(names.FACILITIES)).format(b=rng.choice(list(units_by_building)))
         chain = visit_chain(
             desk,
             "facility",
@@ -1033,24 +1075,26 @@ def daily_reports(desk: Desk, years: int = 1) -> None:
     weekdays = [d for d in desk.days if d.weekday() < 5]
     last_past = max(d for d in weekdays if d < today)
     labels = (
-        ("contacts", "登记来访来电 {} 条"),
-        ("repairs", "开维修单 {} 张"),
-        ("visits", "回访 {} 户"),
-        ("help", "接报求助 {} 条"),
+        ("contacts", tr("登记来访来电 {} 条")),
+        ("repairs", tr("开维修单 {} 张")),
+        ("visits", tr("回访 {} 户")),
+        ("help", tr("接报求助 {} 条")),
     )
     for day in weekdays:
         for person in reporters:
             counts = {k: tally.get((person.id, day, k), 0) for k, _ in labels}
-            done = "，".join(text.format(counts[k]) for k, text in labels if counts[k])
-            chores = "整理住户档案" if person.role == R.clerk else "巡查所管楼栋"
+            done = tr("，").join(text.format(counts[k]) for k, text in labels if counts[k])
+            chores = tr("整理住户档案") if person.role == R.clerk else tr("巡查所管楼栋")
             record = desk.new(
                 DailyReport,
                 day=day,
                 staff_id=person.id,
                 counts_json=json.dumps(_shown_counts(counts), ensure_ascii=False),
-                done_text=f"{done}；{chores}" if done else chores,
-                undone_text=rng.choice(names.UNDONE),
-                coordination_text=rng.choice(names.COORDINATION),
+                done_text=tr("{done}；{chores}").format(done=done, chores=chores)
+                if done
+                else chores,
+                undone_text=tr(rng.choice(names.UNDONE)),
+                coordination_text=said(rng.choice(names.COORDINATION)),
             )
             submitted = desk.mins(at_local(day, 17, 20), 0, 25)
             reopened = desk.mins(submitted, 30, 90)
@@ -1065,15 +1109,15 @@ def daily_reports(desk: Desk, years: int = 1) -> None:
                 stamp(
                     reviewer_id=chief.id,
                     reviewed_at=NOW,
-                    review_comment=rng.choice(names.REVIEW_COMMENTS),
-                    next_day_tasks=rng.choice(names.NEXT_DAY_TASKS),
+                    review_comment=tr(rng.choice(names.REVIEW_COMMENTS)),
+                    next_day_tasks=tr(rng.choice(names.NEXT_DAY_TASKS)),
                 ),
             )
             back = Step(
                 "reopen",
                 reopened,
                 R.supervisor,
-                stamp(submitted_at=None, review_comment="请补充未完成事项的原因"),
+                stamp(submitted_at=None, review_comment=tr("请补充未完成事项的原因")),
             )
             if day == today:
                 steps = []  # still being written
@@ -1093,8 +1137,8 @@ def daily_reports(desk: Desk, years: int = 1) -> None:
                 SpotCheck,
                 at=at,
                 supervisor_id=chief.id,
-                checked=checked,
-                found=found,
+                checked=tr(checked),
+                found=tr(found),
                 staff_id=rng.choice(checked_staff).id,
                 corrected=corrected,
             )

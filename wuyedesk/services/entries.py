@@ -12,6 +12,7 @@ from wuyedesk.domain.errors import UserError, ValidationError
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.validators import check_name, check_phone
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.places import find_unit
 from wuyedesk.store import audit
@@ -34,11 +35,11 @@ def stamp_time(now: datetime | None) -> datetime:
 def check_time(field: str, value: Any, now: datetime, label: str) -> datetime:
     """Return an aware time not later than now, or refuse it with a Chinese message."""
     if not isinstance(value, datetime):
-        raise ValidationError(field, f"{label}格式不正确")
+        raise ValidationError(field, tr("{label}格式不正确").format(label=label))
     if value.utcoffset() is None:
-        raise ValidationError(field, f"{label}缺少时区，请重新选择时间")
+        raise ValidationError(field, tr("{label}缺少时区，请重新选择时间").format(label=label))
     if value > now + CLOCK_SLACK:
-        raise ValidationError(field, f"{label}不能晚于现在")
+        raise ValidationError(field, tr("{label}不能晚于现在").format(label=label))
     return value
 
 
@@ -47,10 +48,15 @@ def check_text(field: str, value: Any, label: str, *, required: bool) -> str | N
     text = str(value).strip() if value is not None else ""
     if not text:
         if required:
-            raise ValidationError(field, f"{label}不能为空")
+            raise ValidationError(field, tr("{label}不能为空").format(label=label))
         return None
     if len(text) > CONTENT_LIMIT:
-        raise ValidationError(field, f"{label}最多 {CONTENT_LIMIT} 个字（现在是 {len(text)} 个）")
+        raise ValidationError(
+            field,
+            tr("{label}最多 {CONTENT_LIMIT} 个字（现在是 {0} 个）").format(
+                len(text), label=label, CONTENT_LIMIT=CONTENT_LIMIT
+            ),
+        )
     return text
 
 
@@ -68,7 +74,7 @@ def read_caller(
     if resident is not None and found["unit"] is None and "unit" not in errors:
         found["unit"] = resident.unit
     elif resident is not None and found["unit"] not in (None, resident.unit):
-        errors["unit"] = "所选住户不属于该房号"
+        errors["unit"] = tr("所选住户不属于该房号")
     name = str(data.get(name_field) or "").strip() or (resident.name if resident else "")
     phone = str(data.get("phone") or "").strip()
     if resident is not None and (not phone or "*" in phone):
@@ -92,7 +98,7 @@ def _resident(
         return None
     resident = session.get(Resident, int(resident_id))
     if resident is None or resident.moved_out is not None:
-        errors[name_field] = "所选住户已不在档案中，请重新选择或直接填写姓名"
+        errors[name_field] = tr("所选住户已不在档案中，请重新选择或直接填写姓名")
         return None
     return resident
 
@@ -116,7 +122,7 @@ def day_bounds(
     elif date_from is None:
         date_from = date_to
     if date_to < date_from:
-        raise ValidationError("date_to", "结束日期不能早于开始日期")
+        raise ValidationError("date_to", tr("结束日期不能早于开始日期"))
     start = datetime.combine(date_from, time(), OFFICE_TZ)
     return start, datetime.combine(date_to + timedelta(days=1), time(), OFFICE_TZ)
 
@@ -135,7 +141,7 @@ def acting_staff_id(session: Session, actor: Actor) -> int:
         .limit(1)
     )
     if director is None:
-        raise UserError("办公文件中没有在职的管理处主任，无法以系统身份登记")
+        raise UserError(tr("办公文件中没有在职的管理处主任，无法以系统身份登记"))
     return director
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 
 from wuyedesk.domain.errors import NotFound
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.services.places import building_sort_text
@@ -141,5 +142,5 @@ def unit_id_of(office: OfficeFile, code: str) -> int:
     with office.transaction() as session:
         unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
     if unit_id is None:
-        raise NotFound(f"找不到房号 {code}")
+        raise NotFound(tr("找不到房号 {code}").format(code=code))
     return unit_id

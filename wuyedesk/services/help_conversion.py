@@ -15,6 +15,7 @@ from wuyedesk.domain.kinds import (
 )
 from wuyedesk.domain.sla import Rules
 from wuyedesk.domain.workflows import REPAIR_FREE, REPAIR_PAID
+from wuyedesk.i18n import tr
 from wuyedesk.services.contacts import insert_contact
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import acting_staff_id, office_year, write_audit
@@ -47,7 +48,11 @@ def contact_from_help(
 
 
 def _with_place(h: HelpRequest) -> str:
-    return h.content if h.unit_id is not None or not h.location else f"（{h.location}）{h.content}"
+    return (
+        h.content
+        if h.unit_id is not None or not h.location
+        else tr("（{0}）{1}").format(h.location, h.content)
+    )
 
 
 def repair_from_help(session: Session, actor: Actor, h: HelpRequest) -> RepairOrder:
@@ -56,7 +61,7 @@ def repair_from_help(session: Session, actor: Actor, h: HelpRequest) -> RepairOr
     workflow = REPAIR_PAID if paid else REPAIR_FREE
     state = workflow.start(actor.role)
     if not h.phone:
-        raise ValidationError("phone", "维修单须有联系电话，请先补录求助人电话")
+        raise ValidationError("phone", tr("维修单须有联系电话，请先补录求助人电话"))
     kind = RepairKind.paid if paid else RepairKind.free
     order = RepairOrder(
         number=next_number(session, f"repair_{kind.value}", office_year(h.at)),
@@ -74,5 +79,11 @@ def repair_from_help(session: Session, actor: Actor, h: HelpRequest) -> RepairOr
     )
     session.add(order)
     session.flush()
-    write_audit(session, actor, "repair.open", f"repair:{order.number}", f"由求助 {h.number} 转来")
+    write_audit(
+        session,
+        actor,
+        "repair.open",
+        f"repair:{order.number}",
+        tr("由求助 {0} 转来").format(h.number),
+    )
     return order

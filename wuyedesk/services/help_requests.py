@@ -16,6 +16,7 @@ from wuyedesk.domain.kinds import (
 )
 from wuyedesk.domain.sla import enquiry_answer_due
 from wuyedesk.domain.workflows import HELP_REQUEST, help_step_refusal
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import (
     acting_staff_id,
@@ -62,10 +63,14 @@ __all__ = [
 ]
 Change = Callable[[HelpRequest, datetime, Session], str]
 
-CONVERSIONS = {"contact": "转为来访/来电登记", "repair": "转为维修单", "enquiry": "转为咨询"}
+CONVERSIONS = {
+    "contact": tr("转为来访/来电登记"),
+    "repair": tr("转为维修单"),
+    "enquiry": tr("转为咨询"),
+}
 # Steps that move the workflow; the others are stamped while the request is live.
 _MOVING = {"sent": "dispatch", "arrived": "arrive"}
-_NOTE_NEEDED = {"sent": "请填写通知的人员姓名", "confirmed": "请填写现场确认的情况"}
+_NOTE_NEEDED = {"sent": tr("请填写通知的人员姓名"), "confirmed": tr("请填写现场确认的情况")}
 _STAMPED = {
     "director_told": "director_told_at",
     "security_told": "security_told_at",
@@ -80,13 +85,13 @@ def _validate(session: Session, data: dict[str, Any], now: datetime) -> dict[str
     clean: dict[str, Any] = read_caller(session, data, "requester_name", errors)
     try:
         at = data.get("at")
-        clean["at"] = now if at is None else check_time("at", at, now, "求助时间")
+        clean["at"] = now if at is None else check_time("at", at, now, tr("求助时间"))
     except ValidationError as exc:
         errors["at"] = exc.message
     try:
-        clean["location"] = check_text("location", data.get("location"), "地点", required=False)
+        clean["location"] = check_text("location", data.get("location"), tr("地点"), required=False)
         if clean["location"] and len(clean["location"]) > 100:
-            raise ValidationError("location", "地点最多 100 个字")
+            raise ValidationError("location", tr("地点最多 100 个字"))
     except ValidationError as exc:
         errors["location"] = exc.message
     if (
@@ -94,12 +99,12 @@ def _validate(session: Session, data: dict[str, Any], now: datetime) -> dict[str
         and not clean.get("location")
         and not {"unit", "location"} & set(errors)
     ):
-        errors["unit"] = errors["location"] = "请填写楼层/房号，或写明求助地点"
+        errors["unit"] = errors["location"] = tr("请填写楼层/房号，或写明求助地点")
     if data.get("help_type") not in HelpType.__members__:
-        errors["help_type"] = "请选择求助类型"
+        errors["help_type"] = tr("请选择求助类型")
     clean["help_type"] = data.get("help_type")
     try:
-        clean["content"] = check_text("content", data.get("content"), "求助内容", required=True)
+        clean["content"] = check_text("content", data.get("content"), tr("求助内容"), required=True)
     except ValidationError as exc:
         errors["content"] = exc.message
     if errors:
@@ -159,7 +164,7 @@ def _change(
     rules = get_rules(office)
     now = stamp_time(now)
     with office.transaction() as session:
-        help_request = load_for_edit(session, HelpRequest, help_id, version, "求助记录")
+        help_request = load_for_edit(session, HelpRequest, help_id, version, tr("求助记录"))
         if before is not None:
             before(help_request)
         target = None
@@ -189,7 +194,7 @@ def log_step(
     """Stamp one step of a special request with the time and the person (one click)."""
     require(actor, "help.handle")
     if step not in SPECIAL_STEPS:
-        raise UserError(f"没有「{step}」这个处理步骤")
+        raise UserError(tr("没有「{step}」这个处理步骤").format(step=step))
     text = (note or "").strip() or None
     if step in _NOTE_NEEDED and not text:
         raise ValidationError("note", _NOTE_NEEDED[step])
@@ -197,7 +202,9 @@ def log_step(
     def apply(h: HelpRequest, now: datetime, session: Session) -> str:
         done = next((s for s in h.steps if s.step == step), None)
         if done is not None:
-            raise TransitionRefused(f"「{SPECIAL_STEPS[step]}」已于 {shown_time(done.at)} 记录")
+            raise TransitionRefused(
+                tr("「{0}」已于 {1} 记录").format(SPECIAL_STEPS[step], shown_time(done.at))
+            )
         if step not in _MOVING:
             _check_stamp(h, step, actor)
         staff_id = acting_staff_id(session, actor)  # queries: before the change, one flush
@@ -212,18 +219,20 @@ def log_step(
 def _special(h: HelpRequest) -> None:
     if not h.is_special:
         label = HelpType(h.help_type).label
-        raise TransitionRefused(f"「{label}」属于一般求助，没有特别求助的处理步骤")
+        raise TransitionRefused(
+            tr("「{label}」属于一般求助，没有特别求助的处理步骤").format(label=label)
+        )
 
 
 def _check_stamp(h: HelpRequest, step: str, actor: Actor) -> None:
     if actor.role not in _RESPONDERS:
-        raise TransitionRefused(f"您的岗位不能记录「{SPECIAL_STEPS[step]}」")
+        raise TransitionRefused(tr("您的岗位不能记录「{0}」").format(SPECIAL_STEPS[step]))
     if h.state not in _LIVE:
         raise TransitionRefused(
-            f"当前状态为「{HELP_REQUEST.state_label(h.state)}」，不能再记录步骤"
+            tr("当前状态为「{0}」，不能再记录步骤").format(HELP_REQUEST.state_label(h.state))
         )
     if step in ("confirmed", "escorted") and h.state != "on_site":
-        raise TransitionRefused(f"请先记录人员到场，再记录「{SPECIAL_STEPS[step]}」")
+        raise TransitionRefused(tr("请先记录人员到场，再记录「{0}」").format(SPECIAL_STEPS[step]))
 
 
 def _stamp(h: HelpRequest, step: str, note: str | None, now: datetime) -> None:
@@ -253,7 +262,7 @@ def handle_help(
 ) -> HelpView:
     """Record how a special request was dealt with (on site → handled)."""
     require(actor, "help.handle")
-    text = check_text("result", result, "处理结果", required=True)
+    text = check_text("result", result, tr("处理结果"), required=True)
 
     def apply(h: HelpRequest, now: datetime, session: Session) -> str:
         h.result, h.handled_by, h.done_at = text, actor.name, now
@@ -273,7 +282,7 @@ def close_help(
 ) -> HelpView:
     """Close a handled, converted or answered request; the result says what became of it."""
     require(actor, "help.handle")
-    text = check_text("result", result, "处理结果", required=False)
+    text = check_text("result", result, tr("处理结果"), required=False)
 
     def apply(h: HelpRequest, now: datetime, session: Session) -> str:
         h.result = text or h.result or _default_result(h, session)
@@ -287,8 +296,8 @@ def close_help(
 def _default_result(h: HelpRequest, session: Session) -> str:
     contact_number, repair_number = linked_numbers(session, h)
     if contact_number or repair_number:
-        return f"已转为 {contact_number or repair_number}"
-    return "已答复" if h.answered_at else "已完成"
+        return tr("已转为 {0}").format(contact_number or repair_number)
+    return tr("已答复") if h.answered_at else tr("已完成")
 
 
 def answer_enquiry(
@@ -302,13 +311,13 @@ def answer_enquiry(
 ) -> HelpView:
     """Record the answer to an enquiry; a written enquiry needs the answer's text."""
     require(actor, "help.handle")
-    text = check_text("answer", answer, "答复内容", required=False)
+    text = check_text("answer", answer, tr("答复内容"), required=False)
 
     def apply(h: HelpRequest, now: datetime, session: Session) -> str:
         if h.written and not text:
-            raise ValidationError("answer", "书面咨询须填写书面答复内容")
+            raise ValidationError("answer", tr("书面咨询须填写书面答复内容"))
         h.answer, h.answered_at, h.handled_by = text, now, actor.name
-        return "书面" if h.written else "口头"
+        return tr("书面") if h.written else tr("口头")
 
     return _change(office, actor, help_id, version, now, "answer", apply, "help.answer")
 
@@ -324,7 +333,7 @@ def void_help(
 ) -> HelpView:
     """Void a request with a reason; it keeps its number and stays in the books."""
     require(actor, "help.record")
-    text = check_text("void_reason", reason, "作废原因", required=True)
+    text = check_text("void_reason", reason, tr("作废原因"), required=True)
 
     def apply(h: HelpRequest, now: datetime, session: Session) -> str:
         h.void_reason, h.voided_at = text, now
@@ -351,9 +360,9 @@ def convert_help(
     """
     require(actor, "help.handle")
     if into not in CONVERSIONS:
-        raise UserError("只能转为来访/来电登记、维修单或咨询")
+        raise UserError(tr("只能转为来访/来电登记、维修单或咨询"))
     if complained_department is not None and complained_department not in Department.__members__:
-        raise ValidationError("complained_department", "请选择被投诉部门")
+        raise ValidationError("complained_department", tr("请选择被投诉部门"))
     rules = get_rules(office)
 
     def apply(h: HelpRequest, now: datetime, session: Session) -> str:
@@ -370,7 +379,7 @@ def convert_help(
                 h.confidential = confidential
             if h.written:
                 h.answer_due = enquiry_answer_due(h.at, rules)
-            return "转为咨询"
+            return tr("转为咨询")
         if into == "contact":
             department = complained_department or Department.other.value
             contact = contact_from_help(session, actor, h, rules, department)

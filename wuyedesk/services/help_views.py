@@ -14,6 +14,7 @@ from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import Rules
 from wuyedesk.domain.validators import mask_phone
 from wuyedesk.domain.workflows import HELP_REQUEST, help_request_actions
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, staff_names, stamp_time
 from wuyedesk.services.overdue import help_overdue
@@ -25,7 +26,7 @@ from wuyedesk.store.models import Contact, HelpRequest, RepairOrder
 from wuyedesk.store.office_file import OfficeFile
 
 # The special-help step log (篇5 §5.1), in the order the paper lists it.
-CONFIDENTIAL_TEXT = "（涉及保密，仅管理处人员可见）"
+CONFIDENTIAL_TEXT = tr("（涉及保密，仅管理处人员可见）")
 # Confidential enquiries (篇5 §5.6.4) are read in full by the office only.
 CONFIDANTS = PERMISSIONS["contacts.record"]
 
@@ -148,7 +149,7 @@ def view_help(
         help_type=h.help_type,
         help_type_label=HelpType(h.help_type).label,
         is_special=h.is_special,
-        category_label="特别求助" if h.is_special else "一般求助",
+        category_label=tr("特别求助") if h.is_special else tr("一般求助"),
         content=CONFIDENTIAL_TEXT if hidden else h.content,
         state=h.state,
         state_label=HELP_REQUEST.state_label(h.state),
@@ -187,7 +188,7 @@ def get_help(
     require(actor, "help.view")
     rules = get_rules(office)
     with office.transaction() as session:
-        help_request = load_for_edit(session, HelpRequest, help_id, None, "求助记录")
+        help_request = load_for_edit(session, HelpRequest, help_id, None, tr("求助记录"))
         return view_help(session, help_request, actor.role, rules, stamp_time(now))
 
 

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.validators import format_money, mask_phone
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.services.places import find_unit
 from wuyedesk.services.residents import list_residents
+from wuyedesk.services.visit_fields import shown_visitors
 from wuyedesk.store.models import Contact, HelpRequest, RepairOrder, ReturnVisit, Unit
 from wuyedesk.store.office_file import OfficeFile
 
@@ -28,7 +30,9 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     try:
         first = datetime.strptime(month.strip(), "%Y-%m").date()
     except ValueError:
-        raise UserError(f"月份格式应为 YYYY-MM，例如 2026-03（收到「{month}」）") from None
+        raise UserError(
+            tr("月份格式应为 YYYY-MM，例如 2026-03（收到「{month}」）").format(month=month)
+        ) from None
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return (
         datetime.combine(first, time(), OFFICE_TZ),
@@ -45,7 +49,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return tr("是") if value else tr("否")
     if isinstance(value, datetime):
         return local(value)
     if isinstance(value, date):
@@ -57,7 +61,7 @@ def _cell(value: Any) -> str:
 def _place(unit: Unit | None, facility: str | None = None) -> str:
     if unit is not None:
         return unit.code
-    return f"公共设施:{facility}" if facility else "-"
+    return tr("公共设施:{facility}").format(facility=facility) if facility else "-"
 
 
 def _phone(value: str | None) -> str:
@@ -122,7 +126,7 @@ _SPECS: dict[str, tuple[Any, Any, list[str], _Row]] = {
             v.kind,
             v.method,
             v.satisfaction,
-            v.visitors,
+            shown_visitors(v.visitors),
         ],
     ),
     "help": (
@@ -163,11 +167,13 @@ def list_records(
     """Return a header and rows of one kind of record, masked, in date then number order."""
     require(actor, "records.list")
     if kind not in KINDS:
-        raise UserError(f"未知的记录类型「{kind}」，可选：{', '.join(KINDS)}")
+        raise UserError(
+            tr("未知的记录类型「{kind}」，可选：{0}").format(", ".join(KINDS), kind=kind)
+        )
     require(actor, _VIEW[kind])  # a list shows no more than the paper's own screen
     if kind == "residents":
         if month:
-            raise UserError("住户列表不按月份筛选，请去掉 --month")
+            raise UserError(tr("住户列表不按月份筛选，请去掉 --month"))
         people = list_residents(office, actor, unit_code=unit_code)
         header = ["unit", "name", "role", "phone", "landline", "id_number", "moved_in", "status"]
         return header, [

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from wuyedesk.domain.errors import NotFound
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.store.models import Contact, HelpRequest, RepairOrder, ReturnVisit
@@ -43,13 +44,13 @@ def find_by_number(office: OfficeFile, actor: Actor, text: str) -> RecordRef:
     require(actor, "records.list")
     parsed = parse_number(text)
     if parsed is None:
-        raise NotFound(f"「{text.strip()}」不是单号，单号形如 WX-2026-000123")
+        raise NotFound(tr("「{0}」不是单号，单号形如 WX-2026-000123").format(text.strip()))
     prefix, year, serial = parsed
     kind, model = _BY_PREFIX[prefix]
     number = f"{prefix}-{year}-{serial:06d}"
     with office.transaction() as session:
         record = session.scalar(select(model).where(model.number == number))
         if record is None:
-            raise NotFound(f"没有单号为 {number} 的记录")
+            raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
         unit = record.unit.code if record.unit is not None else None
         return RecordRef(kind, record.id, number, unit)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import OfficeFileError, PermissionDenied, UserError
 from wuyedesk.domain.roles import ROLE_LABELS
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import allowed
 from wuyedesk.store import audit, keys, schema, sealing, search, server_keys
@@ -46,7 +47,7 @@ Progress = Callable[[int, int, str], object]
 BATCH = 2000
 # Moving the whole office elsewhere is as weighty as replacing it by a backup: the director's.
 PERMISSION = "office.restore"
-SERVER_SOURCE = "只能把本机的办公文件迁移到服务器；当前打开的已经是服务器上的办公数据库"
+SERVER_SOURCE = tr("只能把本机的办公文件迁移到服务器；当前打开的已经是服务器上的办公数据库")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def migrate_to(
     _require_director(actor)
     path = office.path
     if schema.current_revision(office.engine) != schema.head_revision():
-        raise OfficeFileError("办公文件的结构版本不是最新的，请先用本程序打开一次再迁移")
+        raise OfficeFileError(tr("办公文件的结构版本不是最新的，请先用本程序打开一次再迁移"))
     key_bytes = _key_file_bytes(path, office.office_uid)
     tables = Base.metadata.sorted_tables
     total = 2 * len(tables) + 2
@@ -107,22 +108,26 @@ def migrate_to(
                 chain = audit.verify(session)
             if not chain.ok:
                 raise OfficeFileError(
-                    f"办公文件的审计日志有问题（{chain.reason}），不能迁移；请先运行 wuyedesk check"
+                    tr("办公文件的审计日志有问题（{0}），不能迁移；请先运行 wuyedesk check").format(
+                        chain.reason
+                    )
                 )
             sums = _copy_into(target, office.data_key, key_bytes, source, tables, tell, total)
         finally:
             reading.rollback()
-    tell(len(tables) + 1, total, "核对")
+    tell(len(tables) + 1, total, tr("核对"))
     checked = _verify(office, target, key_bytes, sums, tell, total)
     _record(checked, actor, path, sum(t.rows for t in sums))
-    tell(total, total, "完成")
+    tell(total, total, tr("完成"))
     return MigrationReport(str(path), str(target), sums, time.perf_counter() - started)
 
 
 def _require_director(actor: Actor) -> None:
     if not allowed(actor, PERMISSION):
         role = ROLE_LABELS.get(actor.role, str(actor.role))
-        raise PermissionDenied(f"您的岗位（{role}）不能把办公文件迁移到服务器，请由管理处主任操作")
+        raise PermissionDenied(
+            tr("您的岗位（{role}）不能把办公文件迁移到服务器，请由管理处主任操作").format(role=role)
+        )
 
 
 def _require_empty(engine: Engine, target: ServerDb) -> None:
@@ -130,8 +135,9 @@ def _require_empty(engine: Engine, target: ServerDb) -> None:
         names = inspect(engine).get_table_names()
     if names:
         raise OfficeFileError(
-            f"数据库 {target.database} 不是空的（已有 {len(names)} 张表），不会迁移到其中；"
-            "请由管理员新建一个空数据库"
+            tr(
+                "数据库 {0} 不是空的（已有 {1} 张表），不会迁移到其中；请由管理员新建一个空数据库"
+            ).format(target.database, len(names))
         )
 
 
@@ -140,9 +146,11 @@ def _key_file_bytes(path: Path, office_uid: str) -> bytes:
     try:
         raw = keys.key_path(path).read_bytes()
     except OSError:
-        raise OfficeFileError(f"无法读取密钥文件 {keys.key_path(path)}，不能迁移") from None
+        raise OfficeFileError(
+            tr("无法读取密钥文件 {0}，不能迁移").format(keys.key_path(path))
+        ) from None
     if keys.KeyFile.from_bytes(raw).office_id != office_uid:
-        raise OfficeFileError("密钥文件与办公文件不属于同一个办公室，不能迁移")
+        raise OfficeFileError(tr("密钥文件与办公文件不属于同一个办公室，不能迁移"))
     return raw
 
 
@@ -168,9 +176,9 @@ def _copy_into(
         def fill(conn: Connection) -> None:
             server_keys.write_in(conn, key_bytes)
             for done, table in enumerate(tables):
-                tell(done, total, f"复制 {table.name}")
+                tell(done, total, tr("复制 {0}").format(table.name))
                 sums.append(_copy_table(source, conn, table))
-            tell(len(tables), total, "住户索引")
+            tell(len(tables), total, tr("住户索引"))
             _index_residents(source, conn)
             reset_sequences(conn, tables)
 
@@ -201,8 +209,10 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
             raise  # a lost connection or a lock: translate_errors says so
         first = str(exc.orig).strip().splitlines()[0][:120] if exc.orig else ""
         raise OfficeFileError(
-            f"服务器拒绝了表 {table.name} 中的数据（{first}）；已撤销，目标数据库仍是空的，"
-            "办公文件未被改动"
+            tr(
+                "服务器拒绝了表 {0} 中的数据（{first}）；"
+                "已撤销，目标数据库仍是空的，办公文件未被改动"
+            ).format(table.name, first=first)
         ) from None
 
 
@@ -326,11 +336,14 @@ def _verify(
             remove_office_files(target)
         except Exception:
             raise OfficeFileError(
-                f"{_message(exc)}；且未能清空目标数据库 {target.database}，"
-                "请由管理员删除并重新创建该数据库后再迁移"
+                tr(
+                    "{0}；且未能清空目标数据库 {1}，请由管理员删除并重新创建该数据库后再迁移"
+                ).format(_message(exc), target.database)
             ) from None
         if isinstance(exc, UserError):
-            raise OfficeFileError(f"{exc.message}；已清空目标数据库，办公文件未被改动") from None
+            raise OfficeFileError(
+                tr("{0}；已清空目标数据库，办公文件未被改动").format(exc.message)
+            ) from None
         raise
     return checked
 
@@ -345,29 +358,32 @@ def _compare(
 ) -> None:
     """Raise OfficeFileError naming the first thing on the server that differs from the file."""
     if checked.office_uid != office_uid:
-        raise OfficeFileError("迁移后核对不一致：办公室标识不同")
+        raise OfficeFileError(tr("迁移后核对不一致：办公室标识不同"))
     if server_keys.read_from(checked.engine) != key_bytes:
-        raise OfficeFileError("迁移后核对不一致：服务器上的密钥与密钥文件不同")
+        raise OfficeFileError(tr("迁移后核对不一致：服务器上的密钥与密钥文件不同"))
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     with translate_errors(), checked.engine.connect() as conn, conn.begin():
         for done, expected in enumerate(sums):
-            tell(len(sums) + 1 + done, total, f"核对 {expected.name}")
+            tell(len(sums) + 1 + done, total, tr("核对 {0}").format(expected.name))
             got = table_checksum(conn, tables[expected.name])
             if got.rows != expected.rows:
                 raise OfficeFileError(
-                    f"迁移后核对不一致：表 {expected.name} 在办公文件中有 {expected.rows} 行，"
-                    f"服务器上有 {got.rows} 行"
+                    tr("迁移后核对不一致：表 {0} 在办公文件中有 {1} 行，服务器上有 {2} 行").format(
+                        expected.name, expected.rows, got.rows
+                    )
                 )
             if got.checksum != expected.checksum:
-                raise OfficeFileError(f"迁移后核对不一致：表 {expected.name} 的内容与办公文件不同")
+                raise OfficeFileError(
+                    tr("迁移后核对不一致：表 {0} 的内容与办公文件不同").format(expected.name)
+                )
         with Session(bind=conn) as session:
             chain = audit.verify(session)
     if not chain.ok:
-        raise OfficeFileError(f"迁移后核对不一致：服务器上的审计日志{chain.reason}")
+        raise OfficeFileError(tr("迁移后核对不一致：服务器上的审计日志{0}").format(chain.reason))
 
 
 def _message(exc: BaseException) -> str:
-    return exc.message if isinstance(exc, UserError) else "迁移后的核对未能完成"
+    return exc.message if isinstance(exc, UserError) else tr("迁移后的核对未能完成")
 
 
 def _record(checked: OfficeFile, actor: Actor, path: Path, rows: int) -> None:
@@ -380,7 +396,9 @@ def _record(checked: OfficeFile, actor: Actor, path: Path, rows: int) -> None:
                 actor=actor.label,
                 action="office.migrate",
                 target=f"office:{checked.office_uid}",
-                detail=f"从办公文件 {path.name} 迁移 {rows} 行，逐表核对一致",
+                detail=tr("从办公文件 {0} 迁移 {rows} 行，逐表核对一致").format(
+                    path.name, rows=rows
+                ),
             )
     finally:
         checked.close()

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.sla import OFFICE_TZ, Rules, half_year_bounds, half_year_of
+from wuyedesk.i18n import tr
 from wuyedesk.reports.monthly_workbook import (
     MonthlyWriter,
     Sheet,
@@ -34,7 +35,7 @@ from wuyedesk.services.monthly_sources import FIELDS, SOURCES, Month, day_counts
 from wuyedesk.services.permissions import require
 from wuyedesk.services.settings import get_rules
 from wuyedesk.services.visit_plan import coverage_in
-from wuyedesk.store.models import Office
+from wuyedesk.store.models import Building, Office
 from wuyedesk.store.office_file import OfficeFile
 
 # progress(done, total, what) → False cancels; the scale is fixed so the bar never runs back.
@@ -50,11 +51,11 @@ _FIGURES: dict[str, tuple[str, str | None]] = {
     "complaint_visits_24h": ("percent", None),
     "repairs": ("int", None),
     "arrival_5min": ("percent", None),
-    "completion_hours": ("decimal", "平均完工时间（小时）"),
-    "paid_income": ("money", "有偿服务收入（元）"),
+    "completion_hours": ("decimal", tr("平均完工时间（小时）")),
+    "paid_income": ("money", tr("有偿服务收入（元）")),
     "repair_satisfaction": ("percent", None),
     "special_help": ("int", None),
-    "special_arrival": ("decimal", "特别求助平均到场时间（分钟）"),
+    "special_arrival": ("decimal", tr("特别求助平均到场时间（分钟）")),
 }
 
 
@@ -62,7 +63,7 @@ class ExportCancelled(UserError):
     """The person cancelled; nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__("已取消导出，没有保存文件")
+        super().__init__(tr("已取消导出，没有保存文件"))
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def default_month(today: date) -> str:
 
 def default_file_name(month: str) -> str:
     """Return the file name the program suggests for a month's workbook."""
-    return f"月度报表-{month}.xlsx"
+    return tr("月度报表-{month}.xlsx").format(month=month)
 
 
 def _month(text: str, now: datetime, full: bool, rules: Rules) -> Month:
@@ -95,7 +96,7 @@ def _month(text: str, now: datetime, full: bool, rules: Rules) -> Month:
     first = start.date()
     last = (end - timedelta(days=1)).date()
     if first > now.astimezone(OFFICE_TZ).date():
-        raise UserError(f"{first.year} 年 {first.month} 月还没有开始，不能导出")
+        raise UserError(tr("{0} 年 {1} 月还没有开始，不能导出").format(first.year, first.month))
     return Month(first, last, start, end, now, rules, full)
 
 
@@ -179,9 +180,9 @@ def _export(
     started = clock.perf_counter()
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise UserError("月度报表请保存为 .xlsx 文件")
+        raise UserError(tr("月度报表请保存为 .xlsx 文件"))
     if not path.parent.is_dir():
-        raise UserError(f"文件夹 {path.parent} 不存在")
+        raise UserError(tr("文件夹 {0} 不存在").format(path.parent))
     now = stamp_time(now)
     rules = get_rules(office)
     span = _month(month, now, full, rules)
@@ -192,9 +193,9 @@ def _export(
         if progress is not None and progress(min(done, SCALE), SCALE, what) is False:
             raise ExportCancelled()
 
-    tell(0, "读取本月记录")
+    tell(0, tr("读取本月记录"))
     this_desk = desk_between(office, actor, span.first, span.last, now=now)
-    tell(10, "读取上月数字")
+    tell(10, tr("读取上月数字"))
     previous_last = span.first - timedelta(days=1)
     last_desk = desk_between(office, actor, previous_last.replace(day=1), previous_last, now=now)
     half = half_year_of(span.first)
@@ -205,20 +206,29 @@ def _export(
         office_name = session.scalars(select(Office.name)).one()
         where = places(session)
         coverage = coverage_in(session, half_first, half_last, rules, until=until)
+        labels = {id_: label for id_, label in session.execute(select(Building.id, Building.label))}
         by_building = {
-            line.building_label.removesuffix("栋"): (
-                f"本半年例行回访 {line.visited}/{line.households} 户，{line.share:.1%}，"
-                f"{'达标' if line.met else '未达标'}"
+            labels[line.building_id]: (
+                tr("本半年例行回访 {0}/{1} 户，{2:.1%}，{3}").format(
+                    line.visited,
+                    line.households,
+                    line.share,
+                    tr("达标") if line.met else tr("未达标"),
+                )
             )
             for line in coverage[:-1]
+            if line.building_id is not None
         }
         daily = day_counts(session, span)
         specs = layout["sheets"]
         for index, spec in enumerate(specs, start=1):
-            tell(_GATHERED * index // (len(specs) + 1), f"读取{spec['name']}")
+            tell(_GATHERED * index // (len(specs) + 1), tr("读取{0}").format(spec["name"]))
             source = SOURCES[spec["source"]]
             sheets.append((spec, source(session, span, where, coverage=by_building)))
-    names = {"office_name": office_name, "month_label": f"{span.first.year}年{span.first.month}月"}
+    names = {
+        "office_name": office_name,
+        "month_label": tr("{0}年{1}月").format(span.first.year, span.first.month),
+    }
     summary = Summary(
         office_name=office_name,
         month_label=names["month_label"],
@@ -231,7 +241,9 @@ def _export(
             for label, count in this_desk.satisfaction.items()
         ],
         coverage_label={
-            "half_label": f"{half[0]}年{'上' if half[1] == 1 else '下'}半年",
+            "half_label": tr("{0}年{1}半年").format(
+                half[0], tr("上") if half[1] == 1 else tr("下")
+            ),
             "until": (until.astimezone(OFFICE_TZ) - timedelta(seconds=1)).date().isoformat(),
         },
         coverage=[
@@ -246,14 +258,14 @@ def _export(
     def rows_written(count: int) -> None:
         nonlocal written
         written += count
-        tell(_GATHERED + (SCALE - _GATHERED - 10) * written // total_rows, "写入工作簿")
+        tell(_GATHERED + (SCALE - _GATHERED - 10) * written // total_rows, tr("写入工作簿"))
 
     writer = MonthlyWriter(path, layout, names)
     try:
         for spec, sheet in sheets:
             writer.write_sheet(sheet, spec, rows_written, masked=not full)
         writer.write_summary(summary)
-        tell(SCALE - 10, "保存文件")
+        tell(SCALE - 10, tr("保存文件"))
     except BaseException:
         writer.discard()
         raise
@@ -264,9 +276,9 @@ def _export(
             actor,
             "report.export",
             f"file:{path.name}"[:60],
-            f"月度报表 {month}；{'完整' if full else '遮挡'}；"
-            + "，".join(f"{name} {count}" for name, count in writer.counts),
+            tr("月度报表 {month}；{0}；").format(tr("完整") if full else tr("遮挡"), month=month)
+            + tr("，").join(f"{name} {count}" for name, count in writer.counts),
         )
     if progress is not None:
-        progress(SCALE, SCALE, "完成")  # saved and logged: too late to cancel, so not asked
+        progress(SCALE, SCALE, tr("完成"))  # saved and logged: too late to cancel, so not asked
     return MonthlyResult(path, month, writer.counts, clock.perf_counter() - started)

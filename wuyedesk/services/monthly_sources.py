@@ -37,11 +37,13 @@ from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.domain.sla import OFFICE_TZ, Rules
 from wuyedesk.domain.validators import mask_id, mask_phone
 from wuyedesk.domain.workflows import CONTACT, DAILY_REPORT, HELP_REQUEST, RETURN_VISIT
+from wuyedesk.i18n import tr
 from wuyedesk.reports.monthly_workbook import Band, Line, Sheet
 from wuyedesk.services.entries import staff_names
 from wuyedesk.services.overdue import VISIT_MADE
 from wuyedesk.services.places import building_sort_text
 from wuyedesk.services.repair_views import repair_overdue, workflow_of
+from wuyedesk.services.visit_fields import shown_visitors
 from wuyedesk.services.visit_views import complaint_limit, visit_reasons
 from wuyedesk.store.models import (
     Building,
@@ -89,7 +91,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "plate", "habits", "verified_on", "status", "consent",
     ),
 }  # fmt: skip
-CONFIDENTIAL = "（保密求助，内容未导出）"
+CONFIDENTIAL = tr("（保密求助，内容未导出）")
 _ROLE_ORDER = {"owner": 0, "family": 1, "tenant": 2}
 
 
@@ -266,7 +268,7 @@ def _repair_values(
         fee = _yuan(o.paid_fen if o.paid_fen is not None else _quoted(o))
     return {
         "number": o.number,
-        "kind": "有偿" if o.kind == RepairKind.paid else "免费",
+        "kind": tr("有偿") if o.kind == RepairKind.paid else tr("免费"),
         "reported_at": local(o.reported_at),
         "channel": _label(ReportChannel, o.channel),
         "unit": where[o.unit_id].code if o.unit_id in where else (o.facility or ""),
@@ -375,7 +377,7 @@ def visits(
             "due_at": local(v.due_at),
             "visited_at": local(v.visited_at),
             "method": _label(VisitMethod, v.method),
-            "visitors": v.visitors or names.get(v.visitor_id or 0, ""),
+            "visitors": shown_visitors(v.visitors) or names.get(v.visitor_id or 0, ""),
             "satisfaction": _label(Satisfaction, v.satisfaction),
             "opinions": v.opinions or "",
             "nonconformity": v.nonconformity or "",
@@ -426,8 +428,8 @@ def help_requests(session: Session, month: Month, where: dict[int, Place], **_: 
 
 
 def _counts_text(counts_json: str | None) -> str:
-    counts = json.loads(counts_json or "{}")
-    return "；".join(f"{k} {v}" for k, v in counts.items() if v and not k.startswith("_"))
+    counts = json.loads(counts_json or "{}")  # labels stored in Chinese: shown through tr
+    return tr("；").join(f"{tr(k)} {v}" for k, v in counts.items() if v and not k.startswith("_"))
 
 
 def daily_reports(session: Session, month: Month, where: dict[int, Place], **_: Any) -> Sheet:
@@ -507,10 +509,10 @@ def residents(session: Session, month: Month, where: dict[int, Place], **_: Any)
             "possession_date": possession,
             "name": r.name,
             "role": _label(ResidentRole, r.role),
-            "gender": r.gender or "",
+            "gender": tr(r.gender) if r.gender else "",  # stored in Chinese
             "phone": phone(r.phone),
             "landline": phone(r.landline),
-            "id_type": r.id_type or "",
+            "id_type": tr(r.id_type) if r.id_type else "",  # stored in Chinese
             "id_number": (r.id_number if shown else mask_id(r.id_number)) if r.id_number else "",
             "employer": r.employer or "",
             "moved_in": r.moved_in,
@@ -519,7 +521,7 @@ def residents(session: Session, month: Month, where: dict[int, Place], **_: Any)
             "plate": r.plate or "",
             "habits": r.habits or "",
             "verified_on": r.verified_on,
-            "status": "有效" if r.data_status == "valid" else "待更新",
+            "status": tr("有效") if r.data_status == "valid" else tr("待更新"),
             "consent": r.consent_disclose,
         }
         group.add(r.unit_id, None, (_ROLE_ORDER.get(r.role, 9), r.id), Line(values))

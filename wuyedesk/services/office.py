@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
 from wuyedesk.domain.roles import Role
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.services.staff import add_staff_in
@@ -44,8 +45,8 @@ from wuyedesk.store.office_file import (
 
 _T = TypeVar("_T")
 # Who the audit log names for what the program does by itself.
-_PROGRAM = Actor(None, "程序", Role.director)
-DAILY_BACKUP_DETAIL = "每日自动备份"
+_PROGRAM = Actor(None, tr("程序"), Role.director)
+DAILY_BACKUP_DETAIL = tr("每日自动备份")
 
 
 class DailyBackupFailed(UserError):
@@ -183,11 +184,13 @@ def _refuse_read_only(path: Path) -> None:
     if not path.exists():
         return
     if not os.access(path, os.R_OK):
-        raise OfficeFileError(f"没有权限读取办公文件 {path}；文件未被改动")
+        raise OfficeFileError(tr("没有权限读取办公文件 {path}；文件未被改动").format(path=path))
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise OfficeFileError(
-            f"办公文件所在的文件夹 {path.parent} 是只读的（或没有写入权限），无法打开；"
-            "文件未被改动，请把办公文件和密钥文件复制到可写的文件夹"
+            tr(
+                "办公文件所在的文件夹 {0} 是只读的（或没有写入权限），无法打开；"
+                "文件未被改动，请把办公文件和密钥文件复制到可写的文件夹"
+            ).format(path.parent)
         )
 
 
@@ -256,7 +259,7 @@ def restore(office: OfficeFile, actor: Actor, source: Path) -> tuple[OfficeFile,
             actor=actor.label,
             action="office.restore",
             target=str(source),
-            detail=f"原文件保存为 {kept.name}",
+            detail=tr("原文件保存为 {0}").format(kept.name),
         )
     return reopened, kept
 
@@ -273,19 +276,21 @@ def check(office: OfficeFile) -> CheckReport:
             rows = session.execute(text("PRAGMA integrity_check")).all()
             integrity = "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
             if integrity != "ok":
-                problems.append(f"完整性检查未通过：{integrity}")
+                problems.append(tr("完整性检查未通过：{integrity}").format(integrity=integrity))
             fk = session.execute(text("PRAGMA foreign_key_check")).all()
             if fk:
-                problems.append(f"有 {len(fk)} 条记录引用了不存在的记录")
+                problems.append(tr("有 {0} 条记录引用了不存在的记录").format(len(fk)))
         chain = audit.verify(session)
         if not chain.ok:
-            problems.append(f"审计日志被改动：{chain.reason}")
+            problems.append(tr("审计日志被改动：{0}").format(chain.reason))
         if session.scalar(select(func.count()).select_from(Office)) != 1:
-            problems.append("办公室信息缺失")
+            problems.append(tr("办公室信息缺失"))
     revision = schema.current_revision(office.engine) or ""
     head = schema.head_revision()
     if revision != head:
-        problems.append(f"结构版本 {revision} 不是最新的 {head}")
+        problems.append(
+            tr("结构版本 {revision} 不是最新的 {head}").format(revision=revision, head=head)
+        )
     return CheckReport(integrity, revision, head, chain.lines, chain.reason, problems)
 
 
@@ -356,8 +361,9 @@ def daily_backup(
         make_backup(office.path, office.data_key, target)
     except (UserError, OSError, sqlcipher3.dbapi2.Error, SQLAlchemyError) as exc:
         raise DailyBackupFailed(
-            f"今天的自动备份没有完成：{_reason(exc)}；办公文件可以照常使用，"
-            f"请检查备份文件夹 {folder}"
+            tr(
+                "今天的自动备份没有完成：{0}；办公文件可以照常使用，请检查备份文件夹 {folder}"
+            ).format(_reason(exc), folder=folder)
         ) from None
     prune_daily(folder, office.path)
     try:
@@ -372,7 +378,9 @@ def daily_backup(
             )
     except (UserError, SQLAlchemyError) as exc:
         raise DailyBackupFailed(
-            f"今天的自动备份已保存到 {target}，但未能记入审计日志：{_reason(exc)}"
+            tr("今天的自动备份已保存到 {target}，但未能记入审计日志：{0}").format(
+                _reason(exc), target=target
+            )
         ) from None
     return target
 

@@ -14,6 +14,7 @@ from wuyedesk.domain.sla import (
     relay_due,
 )
 from wuyedesk.domain.workflows import CONTACT, HELP_REQUEST
+from wuyedesk.i18n import tr
 from wuyedesk.store.models import Contact, HelpRequest
 
 # A return visit counts as made once its outcome is recorded, whatever the outcome:
@@ -38,19 +39,24 @@ def contact_overdue(
     reasons: list[str] = []
     due = relay_due(contact.at, rules)
     if contact.state == "recorded" and contact.relayed_at is None and is_overdue(due, None, now):
-        reasons.append(f"超过 {rules.relay_minutes} 分钟未转达（应于 {shown_time(due)} 前）")
+        reasons.append(
+            tr("超过 {0} 分钟未转达（应于 {1} 前）").format(rules.relay_minutes, shown_time(due))
+        )
     if contact.kind != ContactKind.complaint:
         return reasons
     due = complaint_contact_due(contact.relayed_at or contact.at, rules)
     if contact.dept_contact_at is None and is_overdue(due, None, now):
         reasons.append(
-            f"被投诉部门超过 {rules.complaint_contact_hours} 小时未联系住户"
-            f"（应于 {shown_time(due)} 前）"
+            tr("被投诉部门超过 {0} 小时未联系住户（应于 {1} 前）").format(
+                rules.complaint_contact_hours, shown_time(due)
+            )
         )
     visit_due = contact.visit_due_at
     if visit_due is not None and not VISIT_MADE & set(visit_states) and now > visit_due:
         reasons.append(
-            f"投诉超过 {rules.complaint_visit_hours} 小时未回访（应于 {shown_time(visit_due)} 前）"
+            tr("投诉超过 {0} 小时未回访（应于 {1} 前）").format(
+                rules.complaint_visit_hours, shown_time(visit_due)
+            )
         )
     return reasons
 
@@ -64,8 +70,9 @@ def help_overdue(help_request: HelpRequest, rules: Rules, now: datetime) -> list
         due = help_request.at + timedelta(minutes=rules.relay_minutes)
         if is_overdue(due, None, now):
             reasons.append(
-                f"特别求助超过 {rules.relay_minutes} 分钟未通知最近人员"
-                f"（应于 {shown_time(due)} 前）"
+                tr("特别求助超过 {0} 分钟未通知最近人员（应于 {1} 前）").format(
+                    rules.relay_minutes, shown_time(due)
+                )
             )
     due_at = help_request.answer_due
     if (
@@ -75,5 +82,5 @@ def help_overdue(help_request: HelpRequest, rules: Rules, now: datetime) -> list
         and help_request.answered_at is None
         and is_overdue(due_at, None, now)
     ):
-        reasons.append(f"书面咨询已过答复期限（应于 {shown_time(due_at)} 前书面答复）")
+        reasons.append(tr("书面咨询已过答复期限（应于 {0} 前书面答复）").format(shown_time(due_at)))
     return reasons

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wuyedesk.domain.errors import PermissionDenied
 from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 
 _ALL = frozenset(Role)
@@ -50,34 +51,34 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 _ACTION_LABELS = {
-    "residents.view": "查看住户档案",
-    "residents.edit": "修改住户档案",
-    "residents.reveal": "查看完整电话和证件号码",
-    "residents.export_full": "导出未遮挡的住户资料",
-    "places.edit": "修改楼栋和房号",
-    "staff.manage": "管理员工账号",
-    "office.backup": "备份办公文件",
-    "office.restore": "恢复备份",
-    "office.demo": "生成演示数据",
-    "records.list": "查看登记记录",
-    "audit.verify": "核验审计日志",
-    "records.print": "打印单据",
-    "contacts.view": "查看来访/来电登记",
-    "contacts.record": "登记和转达来访/来电",
-    "contacts.handle": "处理来访/来电和投诉",
-    "help.view": "查看求助登记",
-    "help.record": "登记求助",
-    "help.handle": "处理求助",
-    "repairs.view": "查看维修单",
-    "repairs.open": "开维修单",
-    "repairs.work": "处理维修单",
-    "repairs.reconcile": "每日核对维修单",
-    "repairs.reveal": "查看维修单上的完整电话",
-    "repairs.print": "打印维修单",
-    "reports.monthly": "导出月度报表",
-    "visits.view": "查看回访记录",
-    "visits.record": "登记回访",
-    "visits.plan": "安排回访",
+    "residents.view": tr("查看住户档案"),
+    "residents.edit": tr("修改住户档案"),
+    "residents.reveal": tr("查看完整电话和证件号码"),
+    "residents.export_full": tr("导出未遮挡的住户资料"),
+    "places.edit": tr("修改楼栋和房号"),
+    "staff.manage": tr("管理员工账号"),
+    "office.backup": tr("备份办公文件"),
+    "office.restore": tr("恢复备份"),
+    "office.demo": tr("生成演示数据"),
+    "records.list": tr("查看登记记录"),
+    "audit.verify": tr("核验审计日志"),
+    "records.print": tr("打印单据"),
+    "contacts.view": tr("查看来访/来电登记"),
+    "contacts.record": tr("登记和转达来访/来电"),
+    "contacts.handle": tr("处理来访/来电和投诉"),
+    "help.view": tr("查看求助登记"),
+    "help.record": tr("登记求助"),
+    "help.handle": tr("处理求助"),
+    "repairs.view": tr("查看维修单"),
+    "repairs.open": tr("开维修单"),
+    "repairs.work": tr("处理维修单"),
+    "repairs.reconcile": tr("每日核对维修单"),
+    "repairs.reveal": tr("查看维修单上的完整电话"),
+    "repairs.print": tr("打印维修单"),
+    "reports.monthly": tr("导出月度报表"),
+    "visits.view": tr("查看回访记录"),
+    "visits.record": tr("登记回访"),
+    "visits.plan": tr("安排回访"),
 }
 
 
@@ -90,4 +91,6 @@ def require(actor: Actor, action: str) -> None:
     """Refuse with a Chinese message when the actor's role may not do this action."""
     if not allowed(actor, action):
         role = ROLE_LABELS.get(actor.role, str(actor.role))
-        raise PermissionDenied(f"您的岗位（{role}）不能{_ACTION_LABELS[action]}")
+        raise PermissionDenied(
+            tr("您的岗位（{role}）不能{0}").format(_ACTION_LABELS[action], role=role)
+        )

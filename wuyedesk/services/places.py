@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import ValidationError
 from wuyedesk.domain.units import UnitCode, format_unit_code, parse_unit_code
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.store import audit
@@ -94,7 +95,9 @@ def find_unit(session: Session, text: str) -> Unit:
     code = parse_unit_code(text)
     unit = session.scalar(select(Unit).where(Unit.code == str(code)))
     if unit is None:
-        raise ValidationError("unit", f"本小区没有房号 {code}，请核对或先在楼栋中添加")
+        raise ValidationError(
+            "unit", tr("本小区没有房号 {code}，请核对或先在楼栋中添加").format(code=code)
+        )
     return unit
 
 
@@ -110,11 +113,11 @@ def add_building(
     """Add a building with all its units (rooms 01..N on every floor); return the unit count."""
     require(actor, "places.edit")
     if not 1 <= floors <= 120:
-        raise ValidationError("floors", "楼层数应在 1 到 120 之间")
+        raise ValidationError("floors", tr("楼层数应在 1 到 120 之间"))
     if not 1 <= units_per_floor <= 20:
-        raise ValidationError("units_per_floor", "每层户数应在 1 到 20 之间")
+        raise ValidationError("units_per_floor", tr("每层户数应在 1 到 20 之间"))
     if not 0 <= entrances <= 20:
-        raise ValidationError("entrances", "单元数应在 0 到 20 之间（0 表示不分单元）")
+        raise ValidationError("entrances", tr("单元数应在 0 到 20 之间（0 表示不分单元）"))
     with office.transaction() as session:
         created = add_building_in(session, label, entrances, floors, units_per_floor)
         audit.append(
@@ -123,7 +126,7 @@ def add_building(
             actor=actor.label,
             action="building.add",
             target=f"building:{label}",
-            detail=f"{created} 户",
+            detail=tr("{created} 户").format(created=created),
         )
     return created
 
@@ -171,7 +174,7 @@ def estate_overview(office: OfficeFile, actor: Actor) -> list[BuildingSummary]:
             )
         ).all()
     summaries = [
-        BuildingSummary(label, f"{label}栋", ent, fl, units, res, occ)
+        BuildingSummary(label, tr("{label}栋").format(label=label), ent, fl, units, res, occ)
         for label, ent, fl, units, res, occ in rows
     ]
     return sorted(summaries, key=lambda b: building_sort_text(b.label))
@@ -183,4 +186,4 @@ def building_choices(office: OfficeFile, actor: Actor) -> list[tuple[int, str]]:
     with office.transaction() as session:
         rows = session.execute(select(Building.id, Building.label)).all()
     ordered = sorted(rows, key=lambda row: building_sort_text(row[1]))
-    return [(building_id, f"{label}栋") for building_id, label in ordered]
+    return [(building_id, tr("{label}栋").format(label=label)) for building_id, label in ordered]

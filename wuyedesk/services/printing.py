@@ -21,6 +21,7 @@ from wuyedesk.domain.errors import NotFound, PermissionDenied, UserError
 from wuyedesk.domain.kinds import SPECIAL_STEPS
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.validators import mask_phone
+from wuyedesk.i18n import tr
 from wuyedesk.reports import slips
 from wuyedesk.services.context import Actor
 from wuyedesk.services.help_views import CONFIDANTS
@@ -30,9 +31,9 @@ from wuyedesk.store.models import Contact, HelpRequest, Office, RepairOrder, Sta
 from wuyedesk.store.numbering import parse_number
 from wuyedesk.store.office_file import OfficeFile
 
-LATER = "该类单据的打印格式将在后续版本提供"
+LATER = tr("该类单据的打印格式将在后续版本提供")
 # The special-help steps of 篇5 §4.1 as the step log stores them, with their printed names.
-SECRET = "（涉及保密，仅管理处人员可见）"
+SECRET = tr("（涉及保密，仅管理处人员可见）")
 
 
 def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Path:
@@ -44,7 +45,7 @@ def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Pa
     parsed = parse_number(number)
     if parsed is None:
         require(actor, "records.print")
-        raise NotFound(f"没有单号为 {number.strip()} 的记录")
+        raise NotFound(tr("没有单号为 {0} 的记录").format(number.strip()))
     prefix = parsed[0]
     number = number.strip().upper()
     if prefix not in ("WX", "YC", "HF"):
@@ -63,7 +64,7 @@ def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Pa
         if prefix == "DJ":
             contact = session.scalar(select(Contact).where(Contact.number == number))
             if contact is None:
-                raise NotFound(f"没有单号为 {number} 的记录")
+                raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
             day = _local(contact.at).date()
             values = _register(head, [_entry(session, contact)], day, day)
             values["number"] = number
@@ -71,7 +72,7 @@ def print_record(office: OfficeFile, actor: Actor, number: str, out: Path) -> Pa
         elif prefix == "QZ":
             help_request = session.scalar(select(HelpRequest).where(HelpRequest.number == number))
             if help_request is None:
-                raise NotFound(f"没有单号为 {number} 的记录")
+                raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
             values = _help_values(session, head, help_request)
             if help_request.confidential and actor.role not in CONFIDANTS:
                 values.update(content=SECRET, answer=SECRET if values["answer"] else "")
@@ -87,7 +88,7 @@ def print_register(
     """Print the visitor/call register for a day or a date range; return the entries printed."""
     require(actor, "records.print")
     if date_to < date_from:
-        raise UserError("结束日期不能早于开始日期")
+        raise UserError(tr("结束日期不能早于开始日期"))
     start = datetime.combine(date_from, time(), OFFICE_TZ)
     end = datetime.combine(date_to + timedelta(days=1), time(), OFFICE_TZ)
     with office.transaction() as session:
@@ -98,7 +99,15 @@ def print_register(
             .order_by(Contact.at, Contact.number)
         ).all()
         values = _register(head, [_entry(session, c) for c in contacts], date_from, date_to)
-        _draw(session, actor, "register_page", values, head, out, f"登记表 {values['period']}")
+        _draw(
+            session,
+            actor,
+            "register_page",
+            values,
+            head,
+            out,
+            tr("登记表 {0}").format(values["period"]),
+        )
     return len(contacts)
 
 
@@ -110,13 +119,15 @@ def print_enquiry_answer(office: OfficeFile, actor: Actor, help_number: str, out
         head = _office(session)
         found = session.scalar(select(HelpRequest).where(HelpRequest.number == number))
         if found is None:
-            raise NotFound(f"没有单号为 {number} 的记录")
+            raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
         if found.confidential and actor.role not in CONFIDANTS:
-            raise PermissionDenied("涉及保密的咨询，只有管理处人员可以打印书面答复")
+            raise PermissionDenied(tr("涉及保密的咨询，只有管理处人员可以打印书面答复"))
         if found.help_type != kinds.HelpType.enquiry:
-            raise UserError(f"{number} 不是咨询，没有书面答复")
+            raise UserError(tr("{number} 不是咨询，没有书面答复").format(number=number))
         if not (found.answer or "").strip() or found.answered_at is None:
-            raise UserError(f"{number} 的咨询尚未答复，答复后才能打印书面答复")
+            raise UserError(
+                tr("{number} 的咨询尚未答复，答复后才能打印书面答复").format(number=number)
+            )
         values: dict[str, Any] = {
             "number": number,
             "unit": found.unit.code if found.unit else (found.location or ""),
@@ -125,17 +136,25 @@ def print_enquiry_answer(office: OfficeFile, actor: Actor, help_number: str, out
             "answer": found.answer,
             "answered_on": _long_date(found.answered_at),
             "office_phone": head.phone or "",
-            "letterhead": "　".join(
+            "letterhead": tr("　").join(
                 part
                 for part in (
                     head.estate_name,
-                    f"地址：{head.address}" if head.address else "",
-                    f"电话：{head.phone}" if head.phone else "",
+                    tr("地址：{0}").format(head.address) if head.address else "",
+                    tr("电话：{0}").format(head.phone) if head.phone else "",
                 )
                 if part
             ),
         }
-        _draw(session, actor, "enquiry_answer", values, head, out, f"{number} 书面答复")
+        _draw(
+            session,
+            actor,
+            "enquiry_answer",
+            values,
+            head,
+            out,
+            tr("{number} 书面答复").format(number=number),
+        )
     return out
 
 
@@ -156,7 +175,7 @@ def _when(at: datetime | None) -> str:
 
 def _long_date(at: datetime) -> str:
     local = _local(at)
-    return f"{local.year}年{local.month}月{local.day}日"
+    return tr("{0}年{1}月{2}日").format(local.year, local.month, local.day)
 
 
 def _phone(value: str | None) -> str:
@@ -175,13 +194,17 @@ def _staff(session: Session, staff_id: int | None) -> str:
 
 
 def _yes(flag: bool | None) -> str:
-    return "" if flag is None else ("是" if flag else "否")
+    return "" if flag is None else (tr("是") if flag else tr("否"))
 
 
 def _register(
     head: Office, entries: list[dict[str, Any]], first: date, last: date
 ) -> dict[str, Any]:
-    period = first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+    period = (
+        first.isoformat()
+        if first == last
+        else tr("{0} 至 {1}").format(first.isoformat(), last.isoformat())
+    )
     return {
         "estate_name": head.estate_name,
         "period": period,
@@ -204,24 +227,28 @@ def _entry(session: Session, contact: Contact) -> dict[str, Any]:
     result = []
     if contact.kind == kinds.ContactKind.complaint:
         result += [
-            f"被投诉部门：{_label(kinds.Department, contact.complained_department)}"
+            tr("被投诉部门：{0}").format(_label(kinds.Department, contact.complained_department))
             if contact.complained_department
             else "",
-            f"联系住户：{_when(contact.dept_contact_at)}" if contact.dept_contact_at else "",
-            f"补救措施：{contact.remedy}" if contact.remedy else "",
-            f"能否解决：{_yes(contact.solvable)}" if contact.solvable is not None else "",
-            f"答复：{contact.answer}" if contact.answer else "",
+            tr("联系住户：{0}").format(_when(contact.dept_contact_at))
+            if contact.dept_contact_at
+            else "",
+            tr("补救措施：{0}").format(contact.remedy) if contact.remedy else "",
+            tr("能否解决：{0}").format(_yes(contact.solvable))
+            if contact.solvable is not None
+            else "",
+            tr("答复：{0}").format(contact.answer) if contact.answer else "",
         ]
     if contact.result:
-        result.append(f"结果：{contact.result}（{_when(contact.result_at)}）")
+        result.append(tr("结果：{0}（{1}）").format(contact.result, _when(contact.result_at)))
     visit = ""
     if contact.satisfaction:
         visit = _label(kinds.Satisfaction, contact.satisfaction)
     elif contact.visit_due_at:
-        visit = f"应于 {_local(contact.visit_due_at).strftime('%m-%d %H:%M')} 前"
+        visit = tr("应于 {0} 前").format(_local(contact.visit_due_at).strftime("%m-%d %H:%M"))
     content = contact.content
     if contact.voided_at:
-        content = f"【已作废：{contact.void_reason or ''}】{content}"
+        content = tr("【已作废：{0}】{content}").format(contact.void_reason or "", content=content)
     return {
         "number": contact.number,
         "at": _when(contact.at),
@@ -243,14 +270,14 @@ def _help_values(session: Session, head: Office, found: HelpRequest) -> dict[str
     linked = []
     if found.contact_id is not None:
         contact = session.get(Contact, found.contact_id)
-        linked.append(f"登记 {contact.number}" if contact else "")
+        linked.append(tr("登记 {0}").format(contact.number) if contact else "")
     if found.repair_order_id is not None:
         order = session.get(RepairOrder, found.repair_order_id)
-        linked.append(f"维修单 {order.number}" if order else "")
+        linked.append(tr("维修单 {0}").format(order.number) if order else "")
     enquiry = found.help_type == kinds.HelpType.enquiry
     content = found.content
     if found.voided_at:
-        content = f"【已作废：{found.void_reason or ''}】{content}"
+        content = tr("【已作废：{0}】{content}").format(found.void_reason or "", content=content)
     return {
         "estate_name": head.estate_name,
         "number": found.number,
@@ -260,7 +287,7 @@ def _help_values(session: Session, head: Office, found: HelpRequest) -> dict[str
         "phone": _phone(found.phone),
         "received_by": _staff(session, found.received_by_id),
         "help_type": _label(kinds.HelpType, found.help_type),
-        "category": "特别求助" if found.is_special else "一般求助",
+        "category": tr("特别求助") if found.is_special else tr("一般求助"),
         "is_special": found.is_special,
         "content": content,
         "nearest_person": found.nearest_person or "",
@@ -281,8 +308,8 @@ def _help_values(session: Session, head: Office, found: HelpRequest) -> dict[str
             }
             for step in found.steps
         ],
-        "linked": "、".join(part for part in linked if part),
-        "enquiry_mode": ("书面" if found.written else "口头") if enquiry else "",
+        "linked": tr("、").join(part for part in linked if part),
+        "enquiry_mode": (tr("书面") if found.written else tr("口头")) if enquiry else "",
         "confidential": _yes(found.confidential) if enquiry else "",
         "answer_due": _when(found.answer_due),
         "answered_at": _when(found.answered_at),
@@ -310,11 +337,11 @@ def _draw(
     """
     out = Path(out)
     if not out.parent.is_dir():
-        raise UserError(f"文件夹 {out.parent} 不存在")
+        raise UserError(tr("文件夹 {0} 不存在").format(out.parent))
     try:
         handle, temp = tempfile.mkstemp(prefix=".print-", suffix=".pdf", dir=out.parent)
     except OSError as exc:
-        raise UserError(f"无法写入 {out.parent}：{exc.strerror}") from None
+        raise UserError(tr("无法写入 {0}：{1}").format(out.parent, exc.strerror)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             spec = slips.load_layout(layout)
@@ -323,7 +350,7 @@ def _draw(
             pages = slips.render(spec, [values], stream, office_name=head.name)
         os.replace(temp, out)
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror}") from None
+        raise UserError(tr("无法写入 {out}：{0}").format(exc.strerror, out=out)) from None
     finally:
         Path(temp).unlink(missing_ok=True)
     audit.append(
@@ -332,5 +359,5 @@ def _draw(
         actor=actor.label,
         action="print",
         target=target,
-        detail=f"{layout}，{pages} 页，{out.name}",
+        detail=tr("{layout}，{pages} 页，{0}").format(out.name, layout=layout, pages=pages),
     )

@@ -20,6 +20,7 @@ from wuyedesk.domain.errors import FormErrors, TransitionRefused, UserError, Val
 from wuyedesk.domain.money import format_quantity, format_yuan, parse_quantity
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import OFFICE_TZ
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import check_text, staff_names, stamp_time, write_audit
 from wuyedesk.services.permissions import require
@@ -78,7 +79,7 @@ class Sheet:
 
 def item_key(item: str, spec: str | None) -> str:
     """Return the key the storekeeper's count of one material is given under."""
-    return f"{item}｜{spec or ''}"
+    return f"{item}｜{spec or ''}"  # i18n: data (a key, split again by _book_differences)
 
 
 def _day_range(day: date) -> tuple[datetime, datetime]:
@@ -105,7 +106,7 @@ def _sheet_in(session: Session, day: date) -> Sheet:
     names = staff_names(session)
     slips = [_sheet_slip(o, names, start, end) for o in orders]
     items = _items(orders, start, end)
-    differences = [f"{s.number}：{p}" for s in slips for p in s.problems]
+    differences = [tr("{0}：{p}").format(s.number, p=p) for s in slips for p in s.problems]
     return Sheet(day, slips, items, sum(i.amount_fen for i in items), differences)
 
 
@@ -120,20 +121,23 @@ def _sheet_slip(o: RepairOrder, names: dict[int, str], start: datetime, end: dat
     problems: list[str] = []
     if o.state in _CLOSED_WITHOUT_WORK and issued:
         problems.append(
-            f"{workflow.state_label(o.state)}，但领用材料 {format_yuan(issued)} 元，须退回仓库"
+            tr("{0}，但领用材料 {1} 元，须退回仓库").format(
+                workflow.state_label(o.state), format_yuan(issued)
+            )
         )
     elif o.state not in ("accepted", "reconciled", "archived") and today:
-        problems.append("已领料，尚未完工验收（次日继续核对）")
+        problems.append(tr("已领料，尚未完工验收（次日继续核对）"))
     if o.kind == "paid" and o.state == "accepted" and issued != (o.quote_material_fen or 0):
         quoted = o.quote_material_fen or 0
         problems.append(
-            f"领料 {format_yuan(issued)} 元与报价材料费 {format_yuan(quoted)} 元"
-            f"相差 {format_yuan(abs(issued - quoted))} 元"
+            tr("领料 {0} 元与报价材料费 {1} 元相差 {2} 元").format(
+                format_yuan(issued), format_yuan(quoted), format_yuan(abs(issued - quoted))
+            )
         )
     return SheetSlip(
         id=o.id,
         number=o.number,
-        kind_label="有偿" if o.kind == "paid" else "维修",
+        kind_label=tr("有偿") if o.kind == "paid" else tr("维修"),
         state_label=workflow.state_label(o.state),
         engineer=names.get(o.engineer_id or 0, ""),
         place=o.unit.code if o.unit else (o.facility or ""),
@@ -169,16 +173,18 @@ def _book_differences(items: list[SheetItem], counts: dict[str, object]) -> list
             continue
         try:
             counted = (
-                parse_quantity(raw, f"count.{key}", "出库数") if str(raw).strip() != "0" else 0
+                parse_quantity(raw, f"count.{key}", tr("出库数")) if str(raw).strip() != "0" else 0
             )
         except ValidationError as exc:
             errors[f"count.{key}"] = exc.message
             continue
         drawn = known[key].quantity_milli if key in known else 0
         if counted != drawn:
-            name = key.replace("｜", " ").strip()
+            name = key.replace("｜", " ").strip()  # i18n: data (the key of item_key)
             lines.append(
-                f"{name}：仓库出库 {format_quantity(counted)}，维修单领料 {format_quantity(drawn)}"
+                tr("{name}：仓库出库 {0}，维修单领料 {1}").format(
+                    format_quantity(counted), format_quantity(drawn), name=name
+                )
             )
     if errors:
         raise FormErrors(errors)
@@ -230,23 +236,25 @@ def sign_reconciliation(
     """Sign off the day: the accepted slips become reconciled; differences need a note."""
     require(supervisor, "repairs.reconcile")
     if supervisor.role != Role.eng_supervisor:
-        raise TransitionRefused("每日核对须由工程部主管签字")
+        raise TransitionRefused(tr("每日核对须由工程部主管签字"))
     if storekeeper.role != Role.storekeeper:
-        raise TransitionRefused("每日核对须由仓管员一同签字")
+        raise TransitionRefused(tr("每日核对须由仓管员一同签字"))
     now = stamp_time(now)
     if day > now.astimezone(OFFICE_TZ).date():
-        raise ValidationError("day", "不能核对未来的日期")
-    text = check_text("note", note, "核对说明", required=False)
+        raise ValidationError("day", tr("不能核对未来的日期"))
+    text = check_text("note", note, tr("核对说明"), required=False)
     with office.transaction() as session:
         if session.scalar(select(Reconciliation.id).where(Reconciliation.day == day)):
-            raise UserError(f"{day:%Y-%m-%d} 已核对签字；之后验收的维修单请在次日核对")
+            raise UserError(
+                tr("{day:%Y-%m-%d} 已核对签字；之后验收的维修单请在次日核对").format(day=day)
+            )
         sheet = _sheet_in(session, day)
         differences = sheet.differences + _book_differences(sheet.items, counts or {})
         if differences and not text:
-            raise ValidationError("note", "核对有差异，请填写差异说明")
+            raise ValidationError("note", tr("核对有差异，请填写差异说明"))
         ready = [s for s in sheet.slips if s.ready]
         if not ready and not sheet.items:
-            raise UserError(f"{day:%Y-%m-%d} 没有待核对的维修单")
+            raise UserError(tr("{day:%Y-%m-%d} 没有待核对的维修单").format(day=day))
         record = _signed_record(
             session, supervisor, storekeeper, day, sheet, differences, text, now
         )
@@ -261,7 +269,9 @@ def sign_reconciliation(
             )
             order.reconciled_at, order.reconciled_by_id = now, supervisor.staff_id
             order.reconciliation_id = record.id
-        detail = f"{len(ready)} 张维修单，差异 {len(differences)} 项，仓管员 {storekeeper.name}"
+        detail = tr("{0} 张维修单，差异 {1} 项，仓管员 {2}").format(
+            len(ready), len(differences), storekeeper.name
+        )
         write_audit(
             session, supervisor, "repair.reconcile", f"reconciliation:{day:%Y-%m-%d}", detail
         )
@@ -279,7 +289,7 @@ def _signed_record(
     now: datetime,
 ) -> Reconciliation:
     if supervisor.staff_id is None or storekeeper.staff_id is None:
-        raise UserError("每日核对须由工程部主管和仓管员本人签字")
+        raise UserError(tr("每日核对须由工程部主管和仓管员本人签字"))
     record = Reconciliation(
         day=day,
         eng_supervisor_id=supervisor.staff_id,

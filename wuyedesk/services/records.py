@@ -7,10 +7,11 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import NotFound, UserError
+from wuyedesk.i18n import tr
 
 Model = TypeVar("Model")
 
-STALE = "该记录已被他人修改，请刷新后再操作；您的修改未保存"
+STALE = tr("该记录已被他人修改，请刷新后再操作；您的修改未保存")
 
 
 def load_for_edit(
@@ -19,7 +20,7 @@ def load_for_edit(
     """Return the record to change, or refuse: not found, or changed since it was shown."""
     record: Any = session.get(model, record_id)
     if record is None:
-        raise NotFound(f"找不到该{what}")
+        raise NotFound(tr("找不到该{what}").format(what=what))
     if version is not None and record.version != version:
         raise UserError(STALE)
     return record  # type: ignore[no-any-return]

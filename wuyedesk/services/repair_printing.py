@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain import kinds
 from wuyedesk.domain.errors import NotFound, UserError
-from wuyedesk.domain.money import MAX_FEN, capital_amount, format_quantity, format_yuan
+from wuyedesk.domain.money import MAX_FEN, amount_in_words, format_quantity, format_yuan
+from wuyedesk.i18n import tr
 from wuyedesk.reports import slips
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
@@ -28,13 +29,15 @@ from wuyedesk.store.office_file import OfficeFile
 
 REPAIR_PREFIXES = ("WX", "YC")
 PAPERS = {"a5": "repair_slip", "continuous": "repair_slip_continuous"}
-FINANCE_COPY = "财务联"
-BAD_PAPER = "纸张应为 a5（A5 单张）或 continuous（241×140 毫米连续纸）"
-LATE_MARK = "【超时】"
+# A copy's name as the slip layout spells it; slips.load_layout translates the layout's
+# "copies", so this is compared in the same language (tr on both sides).
+FINANCE_COPY = tr("财务联")
+BAD_PAPER = tr("纸张应为 a5（A5 单张）或 continuous（241×140 毫米连续纸）")
+LATE_MARK = tr("【超时】")
 # ☑/☐ are missing from the Chinese fonts the slips embed (GB 2312 has ■ and □).
 TICKED, UNTICKED = "■", "□"
-_KIND_NAMES = {"labour": "人工", "material": "材料"}
-_CLOSED = {"returned": "已退单", "refused": "住户拒绝报价"}
+_KIND_NAMES = {"labour": tr("人工"), "material": tr("材料")}
+_CLOSED = {"returned": tr("已退单"), "refused": tr("住户拒绝报价")}
 
 
 def is_repair_number(number: str) -> bool:
@@ -56,7 +59,7 @@ def print_repair(
         head = _office(session)
         order = session.scalar(select(RepairOrder).where(RepairOrder.number == number))
         if order is None:
-            raise NotFound(f"没有单号为 {number} 的记录")
+            raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
         values = repair_values(session, head, order)
         copies = list(slips.load_layout(layout).get("copies") or [])
         if not values["is_paid"]:
@@ -116,7 +119,7 @@ def _signed(session: Session, signature_id: int | None, staff_id: int | None) ->
 
 
 def _by(session: Session, staff_id: int | None, at: datetime | None) -> str:
-    return "　".join(part for part in (_staff(session, staff_id), _when(at)) if part)
+    return tr("　").join(part for part in (_staff(session, staff_id), _when(at)) if part)
 
 
 def _yuan(fen: int | None) -> str:
@@ -127,13 +130,13 @@ def _capital(fen: int | None) -> str:
     if fen is None:
         return ""
     # Two lines each within the limit can add up past it; the slip must still print.
-    return capital_amount(fen) if 0 <= fen <= MAX_FEN else "（超出大写范围，请核对）"
+    return amount_in_words(fen) if 0 <= fen <= MAX_FEN else tr("（超出大写范围，请核对）")
 
 
 def _ticks(satisfaction: str | None) -> str:
     """Return the satisfaction scale as boxes, the household's answer ticked."""
     scale = kinds.labels(kinds.Satisfaction)
-    return "　".join(
+    return tr("　").join(
         f"{TICKED if value == satisfaction else UNTICKED}{label}" for value, label in scale.items()
     )
 
@@ -141,13 +144,13 @@ def _ticks(satisfaction: str | None) -> str:
 def _closing_line(order: RepairOrder) -> str:
     """Return the 退单 / 拒绝报价 / 作废 line with its reason and time, or nothing."""
     if order.voided_at is not None or order.state == "void":
-        reason, at, what = order.void_reason, order.voided_at, "已作废"
+        reason, at, what = order.void_reason, order.voided_at, tr("已作废")
     elif order.state in _CLOSED:
         reason, at, what = order.close_reason, order.closed_at, _CLOSED[order.state]
     else:
         return ""
-    when = f"（{_when(at)}）" if at else ""
-    return f"【{what}】原因：{reason or '未注明'}{when}"
+    when = tr("（{0}）").format(_when(at)) if at else ""
+    return tr("【{what}】原因：{0}{when}").format(reason or tr("未注明"), what=what, when=when)
 
 
 def _line(kind: str, item: str, milli: int, price: int, amount: int) -> dict[str, str]:
@@ -193,7 +196,7 @@ def _finance(session: Session, order: RepairOrder) -> dict[str, Any]:
         "paid_capital": _capital(order.paid_fen),
         "finance": _staff(session, order.finance_id),
         "stamped_at": _when(order.stamped_at),
-        "finance_stamp": f"【财务收讫】\n{_when(order.stamped_at)}" if stamped else "",
+        "finance_stamp": tr("【财务收讫】\n{0}").format(_when(order.stamped_at)) if stamped else "",
     }
 
 
@@ -209,5 +212,5 @@ def _materials(session: Session, order: RepairOrder) -> dict[str, Any]:
         lines.append(line)
     if issues:
         total = format_yuan(sum(issue.amount_fen for issue in issues))
-        lines.append(dict.fromkeys(lines[0], "") | {"item": "合计", "amount": total})
+        lines.append(dict.fromkeys(lines[0], "") | {"item": tr("合计"), "amount": total})
     return {"materials": lines}

@@ -16,6 +16,7 @@ from wuyedesk.domain.roles import MANAGERS, Role
 from wuyedesk.domain.sla import OFFICE_TZ, Rules, arrival_due, is_overdue, relay_due
 from wuyedesk.domain.validators import mask_phone
 from wuyedesk.domain.workflows import REPAIR_FREE, REPAIR_PAID, Workflow
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, staff_names, stamp_time, write_audit
 from wuyedesk.services.overdue import shown_time
@@ -185,20 +186,26 @@ def repair_overdue(order: SlipTimes, rules: Rules, now: datetime) -> list[str]:
     reasons: list[str] = []
     due = relay_due(order.created_at, rules)
     if order.state == "opened" and is_overdue(due, None, now):
-        reasons.append(f"开单超过 {rules.relay_minutes} 分钟无人接单（应于 {shown_time(due)} 前）")
+        reasons.append(
+            tr("开单超过 {0} 分钟无人接单（应于 {1} 前）").format(
+                rules.relay_minutes, shown_time(due)
+            )
+        )
     if order.dispatched_at is not None and order.arrived_at is None:
         due = arrival_due(order.dispatched_at, rules)
         if is_overdue(due, None, now):
             reasons.append(
-                f"派工超过 {rules.arrival_minutes} 分钟仍未到场（应于 {shown_time(due)} 前）"
+                tr("派工超过 {0} 分钟仍未到场（应于 {1} 前）").format(
+                    rules.arrival_minutes, shown_time(due)
+                )
             )
     if order.appointment_at is not None and order.arrived_at is None and now > order.appointment_at:
-        reasons.append(f"已过预约上门时间 {shown_time(order.appointment_at)}")
+        reasons.append(tr("已过预约上门时间 {0}").format(shown_time(order.appointment_at)))
     if order.state == "accepted" and order.accepted_at is not None:
         day = order.accepted_at.astimezone(OFFICE_TZ).date()
         due = datetime.combine(day + timedelta(days=2), time(), OFFICE_TZ)
         if now >= due:
-            reasons.append("验收后超过一天未做每日核对")
+            reasons.append(tr("验收后超过一天未做每日核对"))
     return reasons
 
 
@@ -252,7 +259,7 @@ def _lines(order: RepairOrder, names: dict[int, str]) -> tuple[list[LineView], l
     quote = [
         LineView(
             line.kind,
-            "人工" if line.kind == "labour" else "材料",
+            tr("人工") if line.kind == "labour" else tr("材料"),
             line.item,
             "",
             line.quantity_milli,
@@ -266,7 +273,7 @@ def _lines(order: RepairOrder, names: dict[int, str]) -> tuple[list[LineView], l
     materials = [
         LineView(
             "material",
-            "材料",
+            tr("材料"),
             m.item,
             m.spec or "",
             m.quantity_milli,
@@ -325,7 +332,7 @@ def view_repair(
         unit_code=order.unit.code if order.unit else None,
         building_id=order.unit.building_id if order.unit else None,
         facility=order.facility,
-        place=order.unit.code if order.unit else f"公共部位：{order.facility or ''}",
+        place=order.unit.code if order.unit else tr("公共部位：{0}").format(order.facility or ""),
         reporter_name=order.reporter_name,
         phone=mask_phone(order.phone),
         category=order.category,
@@ -383,11 +390,11 @@ def get_repair(
     require(actor, "repairs.view")
     rules = get_rules(office)
     with office.transaction() as session:
-        order = load_for_edit(session, RepairOrder, order_id, None, "维修单")
+        order = load_for_edit(session, RepairOrder, order_id, None, tr("维修单"))
         return view_repair(session, order, rules, stamp_time(now))
 
 
-OTHERS_SLIP = "只能查看派给您或由您接单的维修单上的完整电话"
+OTHERS_SLIP = tr("只能查看派给您或由您接单的维修单上的完整电话")
 
 
 def may_reveal_phone(actor: Actor, slip: RepairView | RepairOrder) -> bool:
@@ -408,7 +415,7 @@ def reveal_repair_phone(office: OfficeFile, actor: Actor, repair_id: int) -> str
     if actor.role != Role.engineer:
         require(actor, "repairs.reveal")
     with office.transaction() as session:
-        order = load_for_edit(session, RepairOrder, repair_id, None, "维修单")
+        order = load_for_edit(session, RepairOrder, repair_id, None, tr("维修单"))
         if not may_reveal_phone(actor, order):
             raise PermissionDenied(OTHERS_SLIP)
         write_audit(session, actor, "repair.reveal", f"repair:{order.number}")
@@ -417,11 +424,11 @@ def reveal_repair_phone(office: OfficeFile, actor: Actor, repair_id: int) -> str
 
 # The list's views (选择"状态"下拉框): a state name, or one of these.
 VIEWS = {
-    "open": "未完结",
-    "mine": "我的工单",
-    "overdue": "超时未办",
-    "late": "到场超时",
-    "all": "全部（按日期）",
+    "open": tr("未完结"),
+    "mine": tr("我的工单"),
+    "overdue": tr("超时未办"),
+    "late": tr("到场超时"),
+    "all": tr("全部（按日期）"),
 }
 
 
@@ -566,7 +573,7 @@ def _repairs_where(
     """Return the slips a list view holds, checking the actor may see them; not yet sorted."""
     require(actor, "repairs.view")
     if view not in VIEWS:
-        raise UserError("没有这个维修单视图")
+        raise UserError(tr("没有这个维修单视图"))
     query = select(RepairOrder)
     bounds = day_bounds(date_from, date_to, now, unbounded=view != "all")
     if bounds is not None:

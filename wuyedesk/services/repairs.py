@@ -21,6 +21,7 @@ from wuyedesk.domain.kinds import RepairCategory, RepairKind, ReportChannel, Sat
 from wuyedesk.domain.money import format_yuan, parse_yuan
 from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.domain.sla import STEP_LABELS, arrival_late
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import (
     acting_staff_id,
@@ -74,21 +75,26 @@ def _validate(session: Session, data: dict[str, Any], now: datetime) -> dict[str
     errors: dict[str, str] = {}
     clean: dict[str, Any] = read_caller(session, data, "reporter_name", errors)
     if data.get("kind") not in RepairKind.__members__:
-        errors["kind"] = "请选择工程维修单或有偿服务单"
+        errors["kind"] = tr("请选择工程维修单或有偿服务单")
     clean["kind"] = data.get("kind")
     try:
         at = data.get("reported_at")
-        clean["reported_at"] = now if at is None else check_time("reported_at", at, now, "报修时间")
+        clean["reported_at"] = (
+            now if at is None else check_time("reported_at", at, now, tr("报修时间"))
+        )
     except ValidationError as exc:
         errors["reported_at"] = exc.message
     channel = data.get("channel") or ReportChannel.phone.value
     if channel not in ReportChannel.__members__:
-        errors["channel"] = "请选择报修方式"
+        errors["channel"] = tr("请选择报修方式")
     clean["channel"] = channel
     try:
-        facility = check_text("facility", data.get("facility"), "公共部位", required=False)
+        facility = check_text("facility", data.get("facility"), tr("公共部位"), required=False)
         if facility and len(facility) > _FACILITY_LIMIT:
-            raise ValidationError("facility", f"公共部位最多 {_FACILITY_LIMIT} 个字")
+            raise ValidationError(
+                "facility",
+                tr("公共部位最多 {_FACILITY_LIMIT} 个字").format(_FACILITY_LIMIT=_FACILITY_LIMIT),
+            )
         clean["facility"] = facility
     except ValidationError as exc:
         errors["facility"] = exc.message
@@ -97,25 +103,25 @@ def _validate(session: Session, data: dict[str, Any], now: datetime) -> dict[str
         and not clean.get("facility")
         and not {"unit", "facility"} & set(errors)
     ):
-        errors["unit"] = errors["facility"] = "请填写房号，或写明公共部位"
+        errors["unit"] = errors["facility"] = tr("请填写房号，或写明公共部位")
     if clean["unit"] is not None and clean.get("facility"):
-        errors["facility"] = "房号和公共部位只填一项"
+        errors["facility"] = tr("房号和公共部位只填一项")
     if not clean.get("phone") and "phone" not in errors:
-        errors["phone"] = "联系电话不能为空"
+        errors["phone"] = tr("联系电话不能为空")
     if data.get("category") not in RepairCategory.__members__:
-        errors["category"] = "请选择报修类别"
+        errors["category"] = tr("请选择报修类别")
     clean["category"] = data.get("category")
     try:
-        clean["content"] = check_text("content", data.get("content"), "报修内容", required=True)
+        clean["content"] = check_text("content", data.get("content"), tr("报修内容"), required=True)
     except ValidationError as exc:
         errors["content"] = exc.message
     appointment = data.get("appointment_at")
     if appointment is not None and (
         not isinstance(appointment, datetime) or appointment.utcoffset() is None
     ):
-        errors["appointment_at"] = "预约上门时间格式不正确"
+        errors["appointment_at"] = tr("预约上门时间格式不正确")
     elif appointment is not None and "reported_at" in clean and appointment < clean["reported_at"]:
-        errors["appointment_at"] = "预约上门时间不能早于报修时间"
+        errors["appointment_at"] = tr("预约上门时间不能早于报修时间")
     clean["appointment_at"] = appointment
     if errors:
         raise FormErrors(errors)
@@ -171,7 +177,7 @@ def _step(
     rules = get_rules(office)
     now = stamp_time(now)
     with office.transaction() as session:
-        order = load_for_edit(session, RepairOrder, order_id, version, "维修单")
+        order = load_for_edit(session, RepairOrder, order_id, version, tr("维修单"))
         target = workflow_of(order.kind).next_state(order.state, action, actor.role)
         detail = apply(order, now, session)
         order.state = target
@@ -184,9 +190,11 @@ def _time_after(
     field: str, at: datetime | None, now: datetime, after: datetime | None, step: str
 ) -> datetime:
     """Return the step's time (now unless typed), not before the step it follows."""
-    when = now if at is None else check_time(field, at, now, f"{STEP_LABELS[step]}时间")
+    when = (
+        now if at is None else check_time(field, at, now, tr("{0}时间").format(STEP_LABELS[step]))
+    )
     if after is not None and when < after:
-        raise ValidationError(field, f"{STEP_LABELS[step]}时间不能早于上一步的时间")
+        raise ValidationError(field, tr("{0}时间不能早于上一步的时间").format(STEP_LABELS[step]))
     return when
 
 
@@ -213,7 +221,7 @@ def receive_repair(
         o.received_by_id = acting_staff_id(session, actor)
         o.received_at = max(now, o.reported_at)
         o.receiver_signature_id = signature.id
-        return "接单签字"
+        return tr("接单签字")
 
     return _step(office, actor, order_id, version, now, "receive", apply)
 
@@ -230,7 +238,7 @@ def quote_repair(
     """Engineering prices paid work: labour and material lines; a new quote replaces the old."""
     clean = read_lines(lines, quote=True)
     if not sum(line["amount_fen"] for line in clean):
-        raise ValidationError("lines", "报价合计不能为零")
+        raise ValidationError("lines", tr("报价合计不能为零"))
 
     def apply(o: RepairOrder, now: datetime, session: Session) -> str:
         o.quote_lines.clear()
@@ -239,8 +247,8 @@ def quote_repair(
         o.quote_labour_fen = sum(x["amount_fen"] for x in clean if x["kind"] == "labour")
         o.quote_material_fen = sum(x["amount_fen"] for x in clean if x["kind"] == "material")
         o.quoted_at = now
-        return (
-            f"人工费 {format_yuan(o.quote_labour_fen)} 材料费 {format_yuan(o.quote_material_fen)}"
+        return tr("人工费 {0} 材料费 {1}").format(
+            format_yuan(o.quote_labour_fen), format_yuan(o.quote_material_fen)
         )
 
     return _step(office, actor, order_id, version, now, "quote", apply)
@@ -272,7 +280,7 @@ def approve_quote(
         )
         o.approval_signature_id, o.approved_at = signature.id, now
         total = (o.quote_labour_fen or 0) + (o.quote_material_fen or 0)
-        return f"{signature.signer_name} 确认报价 {format_yuan(total)} 元"
+        return tr("{0} 确认报价 {1} 元").format(signature.signer_name, format_yuan(total))
 
     return _step(office, actor, order_id, version, now, "approve", apply)
 
@@ -291,11 +299,11 @@ def stamp_payment(
     errors: dict[str, str] = {}
     receipt = str(receipt_no or "").strip()
     if not receipt:
-        errors["receipt_no"] = "收据号不能为空"
+        errors["receipt_no"] = tr("收据号不能为空")
     elif len(receipt) > 30:
-        errors["receipt_no"] = "收据号最多 30 个字符"
+        errors["receipt_no"] = tr("收据号最多 30 个字符")
     try:
-        paid = parse_yuan(amount, "amount", "收款金额", allow_zero=False)
+        paid = parse_yuan(amount, "amount", tr("收款金额"), allow_zero=False)
     except ValidationError as exc:
         errors["amount"] = exc.message
     if errors:
@@ -305,7 +313,10 @@ def stamp_payment(
         total = (o.quote_labour_fen or 0) + (o.quote_material_fen or 0)
         if paid != total:
             raise ValidationError(
-                "amount", f"收款金额 {format_yuan(paid)} 元与报价合计 {format_yuan(total)} 元不符"
+                "amount",
+                tr("收款金额 {0} 元与报价合计 {1} 元不符").format(
+                    format_yuan(paid), format_yuan(total)
+                ),
             )
         used = session.scalar(
             select(RepairOrder.number).where(
@@ -313,10 +324,13 @@ def stamp_payment(
             )
         )
         if used is not None:
-            raise ValidationError("receipt_no", f"收据号 {receipt} 已用于 {used}")
+            raise ValidationError(
+                "receipt_no",
+                tr("收据号 {receipt} 已用于 {used}").format(receipt=receipt, used=used),
+            )
         o.receipt_no, o.paid_fen, o.stamped_at = receipt, paid, now
         o.finance_id = acting_staff_id(session, actor)
-        return f"收据 {receipt} 收款 {format_yuan(paid)} 元"
+        return tr("收据 {receipt} 收款 {0} 元").format(format_yuan(paid), receipt=receipt)
 
     return _step(office, actor, order_id, version, now, "pay", apply)
 
@@ -331,7 +345,7 @@ def refuse_quote(
     now: datetime | None = None,
 ) -> RepairView:
     """The household declines the quote: the paid-service slip closes with the reason."""
-    text = check_text("reason", reason, "拒绝原因", required=True)
+    text = check_text("reason", reason, tr("拒绝原因"), required=True)
     return _step(office, actor, order_id, version, now, "refuse", _closing(text))
 
 
@@ -345,7 +359,7 @@ def return_repair(
     now: datetime | None = None,
 ) -> RepairView:
     """Send a slip back (退单): it keeps its number and says why."""
-    text = check_text("reason", reason, "退单原因", required=True)
+    text = check_text("reason", reason, tr("退单原因"), required=True)
     return _step(office, actor, order_id, version, now, "return", _closing(text))
 
 
@@ -367,7 +381,7 @@ def void_repair(
     now: datetime | None = None,
 ) -> RepairView:
     """Void a slip opened by mistake; it keeps its number and stays in the books."""
-    text = check_text("void_reason", reason, "作废原因", required=True)
+    text = check_text("void_reason", reason, tr("作废原因"), required=True)
 
     def apply(o: RepairOrder, now: datetime, session: Session) -> str:
         o.void_reason, o.voided_at = text, now
@@ -390,13 +404,15 @@ def dispatch_repair(
     def apply(o: RepairOrder, now: datetime, session: Session) -> str:
         engineer = session.get(Staff, engineer_id)
         if engineer is None or not engineer.active:
-            raise ValidationError("engineer", "请选择维修人员")
+            raise ValidationError("engineer", tr("请选择维修人员"))
         if Role(engineer.role) not in (Role.engineer, Role.eng_supervisor):
             label = ROLE_LABELS[Role(engineer.role)]
-            raise ValidationError("engineer", f"{engineer.name}是{label}，不能派工维修")
+            raise ValidationError(
+                "engineer", tr("{0}是{label}，不能派工维修").format(engineer.name, label=label)
+            )
         o.engineer_id, o.dispatched_at = engineer.id, max(now, o.received_at or now)
         o.dispatched_by_id = acting_staff_id(session, actor)
-        return f"派给 {engineer.name}"
+        return tr("派给 {0}").format(engineer.name)
 
     return _step(office, actor, order_id, version, now, "dispatch", apply)
 
@@ -428,7 +444,7 @@ def issue_materials(
                 )
             )
         total = sum(line["amount_fen"] for line in clean)
-        return f"{len(clean)} 项材料，{format_yuan(total)} 元"
+        return tr("{0} 项材料，{1} 元").format(len(clean), format_yuan(total))
 
     return _step(office, actor, order_id, version, now, "issue_materials", apply)
 
@@ -450,7 +466,9 @@ def record_arrival(
         assert o.dispatched_at is not None  # the workflow only arrives after dispatch
         o.arrival_late = arrival_late(o.dispatched_at, o.arrived_at, rules)
         minutes = int((o.arrived_at - o.dispatched_at).total_seconds() // 60)
-        return f"派工后 {minutes} 分钟到场" + ("（超时）" if o.arrival_late else "")
+        return tr("派工后 {minutes} 分钟到场").format(minutes=minutes) + (
+            tr("（超时）") if o.arrival_late else ""
+        )
 
     return _step(office, actor, order_id, version, now, "arrive", apply)
 
@@ -466,7 +484,7 @@ def complete_repair(
     now: datetime | None = None,
 ) -> RepairView:
     """The engineer finishes and describes what was done."""
-    text = check_text("work_description", description, "维修情况说明", required=True)
+    text = check_text("work_description", description, tr("维修情况说明"), required=True)
 
     def apply(o: RepairOrder, now: datetime, session: Session) -> str:
         o.completed_at = _time_after("completed_at", at, now, o.arrived_at, "completed")
@@ -491,13 +509,13 @@ def accept_repair(
     """The household tries the repair and signs on the screen, with satisfaction and remarks."""
     errors: dict[str, str] = {}
     if satisfaction not in Satisfaction.__members__:
-        errors["satisfaction"] = "请选择满意度"
+        errors["satisfaction"] = tr("请选择满意度")
     try:
-        text = check_text("household_remarks", remarks, "住户意见", required=False)
+        text = check_text("household_remarks", remarks, tr("住户意见"), required=False)
     except ValidationError as exc:
         errors["household_remarks"] = exc.message
     if satisfaction == Satisfaction.dissatisfied and not errors and not text:
-        errors["household_remarks"] = "住户不满意时请记录住户的意见"
+        errors["household_remarks"] = tr("住户不满意时请记录住户的意见")
     if errors:
         raise FormErrors(errors)
 
@@ -513,8 +531,8 @@ def accept_repair(
         o.acceptance_signature_id, o.accepted_at = signature.id, now
         o.satisfaction, o.household_remarks = satisfaction, text
         if o.completed_at is not None and now < o.completed_at:
-            raise TransitionRefused("验收时间不能早于完工时间")
-        return f"{signature.signer_name} 验收，{Satisfaction(satisfaction).label}"
+            raise TransitionRefused(tr("验收时间不能早于完工时间"))
+        return tr("{0} 验收，{1}").format(signature.signer_name, Satisfaction(satisfaction).label)
 
     return _step(office, actor, order_id, version, now, "accept", apply)
 
@@ -531,6 +549,6 @@ def archive_repair(
 
     def apply(o: RepairOrder, now: datetime, session: Session) -> str:
         o.archived_at, o.archived_by_id = now, acting_staff_id(session, actor)
-        return "归档"
+        return tr("归档")
 
     return _step(office, actor, order_id, version, now, "archive", apply)

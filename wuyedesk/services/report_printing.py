@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.daily_reports import get_report
 from wuyedesk.services.printing import _draw, _office, _when
@@ -18,12 +19,12 @@ def print_daily_report(office: OfficeFile, actor: Actor, report_id: int, out: Pa
         values = {
             "estate_name": head.estate_name,
             "number": f"{view.day:%Y-%m-%d} {view.staff_name}",
-            "staff": f"{view.staff_name}（{view.role_label}）",
+            "staff": tr("{0}（{1}）").format(view.staff_name, view.role_label),
             "day": f"{view.day:%Y-%m-%d}",
             "state": view.state_label,
             "submitted_at": _when(view.submitted_at),
             "counts": [{"label": k, "n": str(n)} for k, n in view.counts.items()],
-            "open_items": "；".join(view.open_items) or "（无）",
+            "open_items": tr("；").join(view.open_items) or tr("（无）"),
             "done_text": view.done_text or "",
             "undone_text": view.undone_text or "",
             "coordination_text": view.coordination_text or "",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain.units import parse_unit_code
 from wuyedesk.domain.validators import mask_id, mask_phone
+from wuyedesk.i18n import tr
 from wuyedesk.reports.archive_workbook import load_layout, write_archive_workbook
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
@@ -36,10 +37,11 @@ def _archive_row(resident: Resident, unit: Unit, floor: Floor, reveal: bool) -> 
         "possession_date": unit.possession_date,
         "name": resident.name,
         "role_label": ROLE_LABELS.get(resident.role, resident.role),
-        "gender": resident.gender or "",
+        # Stored in Chinese, shown in the desk's language (the import reads both back).
+        "gender": tr(resident.gender) if resident.gender else "",
         "phone": phone(resident.phone),
         "landline": phone(resident.landline),
-        "id_type": resident.id_type or "",
+        "id_type": tr(resident.id_type) if resident.id_type else "",
         "id_number": (resident.id_number if reveal else mask_id(resident.id_number))
         if resident.id_number
         else "",
@@ -50,8 +52,8 @@ def _archive_row(resident: Resident, unit: Unit, floor: Floor, reveal: bool) -> 
         "plate": resident.plate or "",
         "habits": resident.habits or "",
         "verified_on": resident.verified_on,
-        "status_label": "有效" if resident.data_status == "valid" else "待更新",
-        "consent_label": "是" if resident.consent_disclose else "否",
+        "status_label": tr("有效") if resident.data_status == "valid" else tr("待更新"),
+        "consent_label": tr("是") if resident.consent_disclose else tr("否"),
     }
 
 
@@ -96,6 +98,8 @@ def export_residents(
             actor=actor.label,
             action="resident.export",
             target=f"file:{path.name}",
-            detail=f"full={'yes' if full else 'no'}；{len(buildings)} 栋，{count} 人",
+            detail=tr("full={0}；{1} 栋，{count} 人").format(
+                "yes" if full else "no", len(buildings), count=count
+            ),
         )
     return count

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
 from wuyedesk.domain.units import UnitCode, parse_unit_code
+from wuyedesk.i18n import tr
 from wuyedesk.reports.archive_workbook import (
     ImportTable,
     SheetRow,
@@ -27,6 +28,7 @@ from wuyedesk.services.permissions import require
 from wuyedesk.services.places import get_or_create_unit
 from wuyedesk.services.resident_export import export_residents
 from wuyedesk.services.residents import (
+    GENDERS,
     ID_CARD,
     ID_TYPES,
     add_resident_in,
@@ -47,32 +49,74 @@ __all__ = [
     "run_import",
 ]
 
-FLOAT_ID = "身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为文本后重新录入"
+FLOAT_ID = tr("身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为文本后重新录入")
+# What an office's spreadsheet writes in a cell (data: the Chinese words in every language),
+# and the same words in this desk's language, so a file exported here imports again.
+_ROLE_DATA = {  # i18n: data
+    "owner": ("业主", "本人", "户主", "产权人", "owner"),
+    "tenant": ("租户", "租客", "承租人", "tenant"),
+    "family": ("家属", "家庭成员", "配偶", "子女", "父母", "父亲", "母亲", "妻子", "丈夫", "儿子",
+               "女儿", "孙子", "孙女", "兄弟", "姐妹", "亲属", "family"),
+}  # fmt: skip
+_YES_DATA = ("是", "同意", "Y", "YES", "√", "✓", "1", "TRUE")  # i18n: data
+_NO_DATA = ("否", "不同意", "N", "NO", "×", "0", "FALSE")  # i18n: data
+_ID_CARD_DATA = ("身份证", "二代身份证", "居民身份证")  # i18n: data
+_GENDER_DATA = {  # i18n: data
+    "男性": "男",
+    "女性": "女",
+    "M": "男",
+    "F": "女",
+    "m": "男",
+    "f": "女",
+}
+
+
+def _cell_word(word: str) -> str:
+    """Return a word as the import compares it: ASCII words lower-case (Owner = owner)."""
+    return word.lower() if word.isascii() else word
+
+
 ROLE_WORDS = {
-    **dict.fromkeys(("业主", "本人", "户主", "产权人", "owner"), "owner"),
-    **dict.fromkeys(("租户", "租客", "承租人", "tenant"), "tenant"),
-    **dict.fromkeys(
-        ("家属", "家庭成员", "配偶", "子女", "父母", "父亲", "母亲", "妻子", "丈夫", "儿子",
-         "女儿", "孙子", "孙女", "兄弟", "姐妹", "亲属", "family"),
-        "family",
-    ),
-}  # fmt: skip
-_YES = {"是", "同意", "Y", "YES", "√", "✓", "1", "TRUE"}
-_NO = {"否", "不同意", "N", "NO", "×", "0", "FALSE"}
-_ID_TYPE_WORDS = {"身份证": ID_CARD, "二代身份证": ID_CARD, "居民身份证": ID_CARD}
+    _cell_word(shown): role
+    for role, words in _ROLE_DATA.items()
+    for word in words
+    for shown in (word, tr(word))
+}
+_YES = {shown.upper() for word in _YES_DATA for shown in (word, tr(word))}
+_NO = {shown.upper() for word in _NO_DATA for shown in (word, tr(word))}
+_ID_TYPE_WORDS = {
+    **{shown: ID_CARD for word in _ID_CARD_DATA for shown in (word, tr(word))},
+    **{tr(id_type): id_type for id_type in ID_TYPES},
+}
 _FIELD_LABELS = {
-    "unit": "房号", "name": "姓名", "role": "身份", "phone": "手机", "landline": "固话",
-    "id_number": "证件号码", "id_type": "证件类型", "gender": "性别", "employer": "工作单位",
-    "emergency_name": "紧急联系人", "emergency_phone": "紧急联系电话", "moved_in": "入住日期",
-    "moved_out": "迁出日期", "possession_date": "收楼日期", "plate": "车牌号",
-    "habits": "备注", "area": "建筑面积", "consent_disclose": "同意对外提供",
-}  # fmt: skip
+    "unit": tr("房号"),
+    "name": tr("姓名"),
+    "role": tr("身份"),
+    "phone": tr("手机"),
+    "landline": tr("固话"),
+    "id_number": tr("证件号码"),
+    "id_type": tr("证件类型"),
+    "gender": tr("性别"),
+    "employer": tr("工作单位"),
+    "emergency_name": tr("紧急联系人"),
+    "emergency_phone": tr("紧急联系电话"),
+    "moved_in": tr("入住日期"),
+    "moved_out": tr("迁出日期"),
+    "possession_date": tr("收楼日期"),
+    "plate": tr("车牌号"),
+    "habits": tr("备注"),
+    "area": tr("建筑面积"),
+    "consent_disclose": tr("同意对外提供"),
+}
 _TEXT_FIELDS = ("name", "gender", "employer", "emergency_name", "emergency_phone", "plate")
 _PHONE_SPLIT = re.compile(r"[/,，;；、]|\s{2,}")
 _EMERGENCY = re.compile(r"^(?P<n>.*?)[\s:：,，]*(?P<p>\+?\d[\d\s\-]{6,}\d)$")
 _EMERGENCY_LIMIT = 80  # a name and a number; _EMERGENCY backtracks quadratically on more
 _SHOWN_LIMIT = 20
-_GENDER_WORDS = {"男性": "男", "女性": "女", "M": "男", "F": "女", "m": "男", "f": "女"}
+_GENDER_WORDS = {
+    **{shown: gender for word, gender in _GENDER_DATA.items() for shown in (word, tr(word))},
+    **{tr(gender): gender for gender in GENDERS},
+}
 
 
 @dataclass(frozen=True)
@@ -86,7 +130,7 @@ class RowProblem:
 
     def line(self) -> str:
         """Return the line the command line and the wizard show for this problem."""
-        return f"第 {self.row} 行 ［{self.column}］ {self.message}"
+        return tr("第 {0} 行 ［{1}］ {2}").format(self.row, self.column, self.message)
 
 
 @dataclass(frozen=True)
@@ -114,13 +158,14 @@ class ImportReport:
         """Return a one-line Chinese summary."""
         units = len(self.created_units)
         if self.committed:
-            return (
-                f"已导入 {self.ok_rows} 人；已存在 {self.skipped_existing} 人（跳过）；"
-                f"有问题 {self.problem_rows} 行未导入；新建房号 {units} 个"
-            )
-        return (
-            f"共 {self.total_rows} 行：可导入 {self.ok_rows} 行，已存在 {self.skipped_existing} 行"
-            f"（跳过），有问题 {self.problem_rows} 行；将新建房号 {units} 个。本次未写入任何内容"
+            return tr(
+                "已导入 {0} 人；已存在 {1} 人（跳过）；有问题 {2} 行未导入；新建房号 {units} 个"
+            ).format(self.ok_rows, self.skipped_existing, self.problem_rows, units=units)
+        return tr(
+            "共 {0} 行：可导入 {1} 行，已存在 {2} 行（跳过），有问题 {3} 行；"
+            "将新建房号 {units} 个。本次未写入任何内容"
+        ).format(
+            self.total_rows, self.ok_rows, self.skipped_existing, self.problem_rows, units=units
         )
 
     def lines(self) -> list[str]:
@@ -175,8 +220,9 @@ class _RowReader:
         if building and re.fullmatch(r"(B|负)?\d+(室|号|房)?", room):  # else 房号 is a full code
             entrance = re.sub(r"(单元|门)$", "", _text(self.raw("entrance")))
             building = re.sub(r"(号楼|栋|幢|座|楼|号)$", "", building)
-            middle = f"{entrance}单元" if entrance else ""
-            room = f"{building}栋{middle}{room}" if room else ""
+            # A unit code in the words parse_unit_code reads (data, in every language).
+            middle = f"{entrance}单元" if entrance else ""  # i18n: data
+            room = f"{building}栋{middle}{room}" if room else ""  # i18n: data
         try:
             return parse_unit_code(room, "unit")
         except ValidationError as exc:
@@ -201,7 +247,9 @@ class _RowReader:
             return "owner"
         role = ROLE_WORDS.get(word.lower() if word.isascii() else word)
         if role is None:
-            self.problem("role", f"身份「{_shown(word)}」无法识别，应为 业主、租户 或 家庭成员")
+            self.problem(
+                "role", tr("身份「{0}」无法识别，应为 业主、租户 或 家庭成员").format(_shown(word))
+            )
         return role
 
     def phones(self, data: dict[str, Any]) -> None:
@@ -214,7 +262,9 @@ class _RowReader:
             elif not phone:
                 phone = number
             else:  # keep every number the office wrote down; the archive has one mobile
-                data["habits"] = "；".join(filter(None, [data["habits"], f"其他电话：{number}"]))
+                data["habits"] = tr("；").join(
+                    filter(None, [data["habits"], tr("其他电话：{number}").format(number=number)])
+                )
         data["phone"], data["landline"] = phone or None, landline or None
 
     def emergency(self, data: dict[str, Any]) -> None:
@@ -229,7 +279,8 @@ class _RowReader:
         written = _text(self.raw("id_type"))
         id_type = _ID_TYPE_WORDS.get(written, written) or None
         if id_type and id_type not in ID_TYPES:
-            self.problem("id_type", f"证件类型应为：{'、'.join(ID_TYPES)}")
+            shown = tr("、").join(tr(name) for name in ID_TYPES)
+            self.problem("id_type", tr("证件类型应为：{0}").format(shown))
             return None, None
         if value is None:
             return None, id_type
@@ -243,7 +294,7 @@ class _RowReader:
         if word in _YES:
             return True
         if word and word not in _NO:
-            self.problem("consent_disclose", "同意对外提供应填 是 或 否")
+            self.problem("consent_disclose", tr("同意对外提供应填 是 或 否"))
         return False
 
     def day(self, name: str) -> date | None:
@@ -254,7 +305,10 @@ class _RowReader:
             return read_date(value)
         except ValueError:
             shown = _shown(_text(value))
-            self.problem(name, f"日期「{shown}」无法识别，应写成 2024-03-15 这样的日期")
+            self.problem(
+                name,
+                tr("日期「{shown}」无法识别，应写成 2024-03-15 这样的日期").format(shown=shown),
+            )
             return None
 
     def area(self) -> int | None:
@@ -262,7 +316,9 @@ class _RowReader:
         try:
             return read_area(value)
         except ValueError:
-            self.problem("area", f"建筑面积「{_shown(_text(value))}」应为平方米数，例如 89.50")
+            self.problem(
+                "area", tr("建筑面积「{0}」应为平方米数，例如 89.50").format(_shown(_text(value)))
+            )
             return None
 
 
@@ -281,9 +337,9 @@ def _looks_landline(number: str) -> bool:
 def _check_mapping(table: ImportTable) -> None:
     fields = set(table.mapping.values())
     if "unit" not in fields:
-        raise UserError("没有找到房号列（房号、房间号、门牌号等），请在导入向导中指定")
+        raise UserError(tr("没有找到房号列（房号、房间号、门牌号等），请在导入向导中指定"))
     if "name" not in fields:
-        raise UserError("没有找到姓名列（姓名、业主姓名、住户姓名），请在导入向导中指定")
+        raise UserError(tr("没有找到姓名列（姓名、业主姓名、住户姓名），请在导入向导中指定"))
 
 
 def _existing_keys(session: Session) -> set[tuple[str, str, str]]:
@@ -328,7 +384,10 @@ def _plan(session: Session, table: ImportTable) -> tuple[ImportReport, list[_Pla
             keys = _person_keys(str(code), clean["name"], *numbers)
             first = next((seen[k] for k in keys if k in seen), None)
             if first is not None:
-                reader.problem("name", f"与第 {first} 行重复（房号、姓名、电话相同），已跳过")
+                reader.problem(
+                    "name",
+                    tr("与第 {first} 行重复（房号、姓名、电话相同），已跳过").format(first=first),
+                )
             elif keys & existing:
                 seen.update(dict.fromkeys(keys, row.row))
                 skipped += 1
@@ -379,8 +438,12 @@ def run_import(
             action="resident.import",
             target=f"file:{table.source}",
             detail=(
-                f"导入 {report.ok_rows} 人，已存在 {report.skipped_existing} 人，"
-                f"问题 {report.problem_rows} 行，新建房号 {len(report.created_units)} 个"
+                tr("导入 {0} 人，已存在 {1} 人，问题 {2} 行，新建房号 {3} 个").format(
+                    report.ok_rows,
+                    report.skipped_existing,
+                    report.problem_rows,
+                    len(report.created_units),
+                )
             ),
         )
         return replace(report, committed=True)

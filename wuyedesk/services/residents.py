@@ -20,6 +20,7 @@ from wuyedesk.domain.validators import (
     mask_id,
     mask_phone,
 )
+from wuyedesk.i18n import N_, tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.paging import PAGE_SIZE, Cursor, Page, collect, ordered_after
 from wuyedesk.services.permissions import require
@@ -29,10 +30,17 @@ from wuyedesk.store import audit, search
 from wuyedesk.store.models import Resident, Unit
 from wuyedesk.store.office_file import OfficeFile
 
-ID_CARD = "居民身份证"
-ID_TYPES = (ID_CARD, "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "其他")
-GENDERS = ("男", "女")
-ROLE_LABELS = {"owner": "业主", "tenant": "租户", "family": "家庭成员"}
+# Stored values (Chinese in every language; String columns), shown through tr(value).
+ID_CARD = N_("居民身份证")
+ID_TYPES = (
+    ID_CARD,
+    N_("护照"),
+    N_("港澳居民来往内地通行证"),
+    N_("台湾居民来往大陆通行证"),
+    N_("其他"),
+)
+GENDERS = (N_("男"), N_("女"))
+ROLE_LABELS = {"owner": tr("业主"), "tenant": tr("租户"), "family": tr("家庭成员")}
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def _date(field: str, value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError(field, "日期格式应为 年-月-日，例如 2024-03-15") from None
+        raise ValidationError(field, tr("日期格式应为 年-月-日，例如 2024-03-15")) from None
 
 
 def validate_resident(data: dict[str, Any]) -> dict[str, Any]:
@@ -85,12 +93,12 @@ def validate_resident(data: dict[str, Any]) -> dict[str, Any]:
 
     take("name", lambda v: check_name(str(v), "name"))
     if clean.get("name") is None and "name" not in errors:
-        errors["name"] = "姓名不能为空"
+        errors["name"] = tr("姓名不能为空")
     role = data.get("role")
     if role not in ROLE_LABELS:
-        errors["role"] = "请选择身份：业主、租户或家庭成员"
+        errors["role"] = tr("请选择身份：业主、租户或家庭成员")
     clean["role"] = role
-    take("gender", lambda v: _choice("gender", v, GENDERS, "性别"))
+    take("gender", lambda v: _choice("gender", v, GENDERS, tr("性别")))
     take("phone", lambda v: check_mobile(str(v), "phone"))
     take("landline", lambda v: check_landline(str(v), "landline"))
     if (
@@ -98,22 +106,22 @@ def validate_resident(data: dict[str, Any]) -> dict[str, Any]:
         and not clean.get("landline")
         and not ({"phone", "landline"} & errors.keys())
     ):
-        errors["phone"] = "手机和固定电话至少填写一项"
+        errors["phone"] = tr("手机和固定电话至少填写一项")
     id_type = data.get("id_type") or (ID_CARD if data.get("id_number") else None)
     clean["id_type"] = id_type
     if id_type == ID_CARD:
         take("id_number", lambda v: check_id_number(str(v), "id_number"))
     else:
-        take("id_number", lambda v: _text("id_number", v, 30, "证件号码"))
-    take("employer", lambda v: _text("employer", v, 100, "工作单位"))
+        take("id_number", lambda v: _text("id_number", v, 30, tr("证件号码")))
+    take("employer", lambda v: _text("employer", v, 100, tr("工作单位")))
     take("emergency_name", lambda v: check_name(str(v), "emergency_name"))
     take("emergency_phone", lambda v: check_phone(str(v), "emergency_phone"))
     take("plate", lambda v: check_plate(str(v), "plate"))
-    take("habits", lambda v: _text("habits", v, 2000, "生活习惯及常住情况"))
+    take("habits", lambda v: _text("habits", v, 2000, tr("生活习惯及常住情况")))
     for field in ("moved_in", "moved_out", "verified_on"):
         take(field, lambda v, f=field: _date(f, v))
     if clean.get("moved_in") and clean.get("moved_out") and clean["moved_out"] < clean["moved_in"]:
-        errors["moved_out"] = "迁出日期不能早于入住日期"
+        errors["moved_out"] = tr("迁出日期不能早于入住日期")
     clean["consent_disclose"] = bool(data.get("consent_disclose", False))
     if errors:
         raise FormErrors(errors)
@@ -122,14 +130,17 @@ def validate_resident(data: dict[str, Any]) -> dict[str, Any]:
 
 def _choice(field: str, value: Any, choices: tuple[str, ...], label: str) -> str:
     if value not in choices:
-        raise ValidationError(field, f"{label}应为：{'、'.join(choices)}")
+        shown = tr("、").join(tr(choice) for choice in choices)
+        raise ValidationError(field, tr("{label}应为：{0}").format(shown, label=label))
     return str(value)
 
 
 def _text(field: str, value: Any, limit: int, label: str) -> str:
     text = str(value).strip()
     if len(text) > limit:
-        raise ValidationError(field, f"{label}最多 {limit} 个字")
+        raise ValidationError(
+            field, tr("{label}最多 {limit} 个字").format(label=label, limit=limit)
+        )
     return text
 
 
@@ -258,7 +269,7 @@ def reveal_resident(office: OfficeFile, actor: Actor, resident_id: int) -> Resid
     """Show a resident's full phone and ID: a deliberate act, written to the audit log."""
     require(actor, "residents.reveal")
     with office.transaction() as session:
-        resident = load_for_edit(session, Resident, resident_id, None, "住户")
+        resident = load_for_edit(session, Resident, resident_id, None, tr("住户"))
         audit.append(
             session,
             staff_id=actor.staff_id,
@@ -275,11 +286,11 @@ def move_out(
     """Record that a resident has moved out; they stay in the unit's history."""
     require(actor, "residents.edit")
     with office.transaction() as session:
-        resident = load_for_edit(session, Resident, resident_id, version, "住户")
+        resident = load_for_edit(session, Resident, resident_id, version, tr("住户"))
         if resident.moved_out is not None:
-            raise UserError(f"该住户已于 {resident.moved_out} 迁出")
+            raise UserError(tr("该住户已于 {0} 迁出").format(resident.moved_out))
         if resident.moved_in and day < resident.moved_in:
-            raise ValidationError("moved_out", "迁出日期不能早于入住日期")
+            raise ValidationError("moved_out", tr("迁出日期不能早于入住日期"))
         resident.moved_out = day
         audit.append(
             session,
@@ -297,7 +308,7 @@ def resident_form_data(office: OfficeFile, actor: Actor, resident_id: int) -> di
     """Return a resident's fields for the edit form (phone and ID masked unless allowed)."""
     require(actor, "residents.view")
     with office.transaction() as session:
-        resident = load_for_edit(session, Resident, resident_id, None, "住户")
+        resident = load_for_edit(session, Resident, resident_id, None, tr("住户"))
         data = {name: getattr(resident, name) for name in EDITABLE}
         data["unit"] = resident.unit.code
         data["version"] = resident.version
@@ -339,7 +350,7 @@ def update_resident(
     """Save an edited resident; a masked field left as shown keeps its stored value."""
     require(actor, "residents.edit")
     with office.transaction() as session:
-        resident = load_for_edit(session, Resident, resident_id, version, "住户")
+        resident = load_for_edit(session, Resident, resident_id, version, tr("住户"))
         merged = dict(data)
         for name in _SECRET_FIELDS:
             # The form shows masked numbers; an untouched mask means "keep what is on file".
@@ -391,7 +402,7 @@ def mark_to_update(office: OfficeFile, actor: Actor, resident_id: int, reason: s
     """Flag a resident's data as needing an update (篇1 §4(2)B), with why."""
     require(actor, "residents.edit")
     with office.transaction() as session:
-        resident = load_for_edit(session, Resident, resident_id, None, "住户")
+        resident = load_for_edit(session, Resident, resident_id, None, tr("住户"))
         resident.data_status = "to_update"
         audit.append(
             session,

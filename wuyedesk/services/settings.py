@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from wuyedesk.domain.errors import ValidationError
 from wuyedesk.domain.sla import Rules
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.store import audit
@@ -61,7 +62,9 @@ def _check(values: dict[str, Any]) -> None:
             continue
         low, high = _LIMITS[name]
         if not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(name, f"应为 {low} 到 {high} 之间的整数")
+            raise ValidationError(
+                name, tr("应为 {low} 到 {high} 之间的整数").format(low=low, high=high)
+            )
 
 
 def get_rules(office: OfficeFile) -> Rules:
@@ -76,13 +79,13 @@ def set_rules(office: OfficeFile, actor: Actor, **changes: Any) -> Rules:
     require(actor, "staff.manage")
     share = changes.get("routine_visit_share")
     if share is not None and not 0 < float(share) <= 1:
-        raise ValidationError("routine_visit_share", "回访比例应在 0 到 100% 之间")
+        raise ValidationError("routine_visit_share", tr("回访比例应在 0 到 100% 之间"))
     _check({k: v for k, v in changes.items() if k != "routine_visit_share"})
     try:
         rules = replace(get_rules(office), **changes)
     except (TypeError, ValueError):
         field = next(iter(changes), "rules")
-        raise ValidationError(field, "设置值不正确，请核对") from None
+        raise ValidationError(field, tr("设置值不正确，请核对")) from None
     _write(office, actor, RULES_KEY, asdict(rules))
     return rules
 
@@ -97,7 +100,7 @@ def set_desk_settings(office: OfficeFile, actor: Actor, **changes: int) -> dict[
     require(actor, "staff.manage")
     unknown = set(changes) - set(DESK_DEFAULTS)
     if unknown:
-        raise ValidationError(next(iter(unknown)), "没有这个设置项")
+        raise ValidationError(next(iter(unknown)), tr("没有这个设置项"))
     _check(changes)
     value = {**get_desk_settings(office), **changes}
     _write(office, actor, DESK_KEY, value)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from wuyedesk.domain.errors import UserError, ValidationError
 from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.domain.validators import check_name
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
 from wuyedesk.store import audit
@@ -25,9 +26,9 @@ from wuyedesk.store.office_file import OfficeFile
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
 MAX_FAILED_PINS = 3
 LOCK_MINUTES = 5
-MANUAL_LOCK = "手动锁定"  # the audit detail of 文件 → 锁定
-MANUAL_CLOSE = "手动关闭办公文件"  # the audit detail of the login's 锁定办公文件 button
-DESK_LABEL = "工作台（系统）"  # who closes the file when nobody is logged in
+MANUAL_LOCK = tr("手动锁定")  # the audit detail of 文件 → 锁定
+MANUAL_CLOSE = tr("手动关闭办公文件")  # the audit detail of the login's 锁定办公文件 button
+DESK_LABEL = tr("工作台（系统）")  # who closes the file when nobody is logged in
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -73,9 +74,9 @@ def check_pin(pin: str) -> str:
     """Refuse a PIN that is not 4 to 8 digits (0-9; other scripts' digits are not PIN digits)."""
     pin = typed_pin(pin)
     if not PIN_PATTERN.match(pin):
-        raise ValidationError("pin", "PIN 应为 4 到 8 位数字")
+        raise ValidationError("pin", tr("PIN 应为 4 到 8 位数字"))
     if len(set(pin)) == 1:
-        raise ValidationError("pin", "PIN 不能全部是相同的数字")
+        raise ValidationError("pin", tr("PIN 不能全部是相同的数字"))
     return pin
 
 
@@ -92,10 +93,12 @@ def add_staff_in(
     try:
         role_value = Role(role)
     except ValueError:
-        raise ValidationError("role", f"没有「{role}」这个岗位") from None
+        raise ValidationError("role", tr("没有「{role}」这个岗位").format(role=role)) from None
     pin = check_pin(pin)
     if session.scalar(select(Staff.id).where(Staff.name == name)) is not None:
-        raise ValidationError("name", f"已有名为「{name}」的员工，请加以区分（如 张伟2）")
+        raise ValidationError(
+            "name", tr("已有名为「{name}」的员工，请加以区分（如 张伟2）").format(name=name)
+        )
     staff = Staff(name=name, role=role_value.value, department=department, pin_hash=hash_pin(pin))
     session.add(staff)
     session.flush()
@@ -155,9 +158,11 @@ def verify_signer(
         with office.transaction() as session:
             staff = session.get(Staff, staff_id)
             if staff is not None and Role(staff.role) not in roles:
-                wanted = "、".join(ROLE_LABELS[r] for r in sorted(roles))
+                wanted = tr("、").join(ROLE_LABELS[r] for r in sorted(roles))
                 raise UserError(
-                    f"{staff.name}（{ROLE_LABELS[Role(staff.role)]}）不能在此签名，须由{wanted}签名"
+                    tr("{0}（{1}）不能在此签名，须由{wanted}签名").format(
+                        staff.name, ROLE_LABELS[Role(staff.role)], wanted=wanted
+                    )
                 )
     return _pin_checked(office, staff_id, pin, "sign", desk)
 
@@ -169,13 +174,14 @@ def _pin_checked(
     with office.transaction() as session:
         staff = session.get(Staff, staff_id)
         if staff is None or not staff.active:
-            raise UserError("找不到该员工账号")
+            raise UserError(tr("找不到该员工账号"))
         now = utcnow()
         if staff.locked_until is not None and staff.locked_until > now:
             minutes = int((staff.locked_until - now).total_seconds() // 60) + 1
             raise UserError(
-                f"PIN 连续输错 {MAX_FAILED_PINS} 次，{staff.name}的账号已锁定，"
-                f"请 {minutes} 分钟后再试"
+                tr(
+                    "PIN 连续输错 {MAX_FAILED_PINS} 次，{0}的账号已锁定，请 {minutes} 分钟后再试"
+                ).format(staff.name, MAX_FAILED_PINS=MAX_FAILED_PINS, minutes=minutes)
             )
         outcome = action
         if pin_matches(typed_pin(pin), staff.pin_hash):
@@ -186,13 +192,15 @@ def _pin_checked(
             staff.failed_pins += 1
             left = MAX_FAILED_PINS - staff.failed_pins
             outcome = f"{action}.failed"
-            refusal = f"PIN 不正确，还可再试 {left} 次"
+            refusal = tr("PIN 不正确，还可再试 {left} 次").format(left=left)
             if left <= 0:
                 staff.failed_pins = 0
                 staff.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                 outcome = f"{action}.locked"
-                refusal = f"PIN 不正确，{staff.name}的账号已锁定 {LOCK_MINUTES} 分钟"
-        detail = f"在{desk.label}的工作台上" if desk is not None else ""
+                refusal = tr("PIN 不正确，{0}的账号已锁定 {LOCK_MINUTES} 分钟").format(
+                    staff.name, LOCK_MINUTES=LOCK_MINUTES
+                )
+        detail = tr("在{0}的工作台上").format(desk.label) if desk is not None else ""
         audit.append(
             session,
             staff_id=staff.id,
@@ -214,12 +222,12 @@ def _whole(minutes: float) -> str:
 
 def idle_lock_reason(minutes: float) -> str:
     """Return the audit detail of an idle lock, e.g. '闲置 5 分钟自动锁定'."""
-    return f"闲置 {_whole(minutes)} 分钟自动锁定"
+    return tr("闲置 {0} 分钟自动锁定").format(_whole(minutes))
 
 
 def idle_close_reason(minutes: float) -> str:
     """Return the audit detail of the file closed when idle, e.g. '闲置 30 分钟自动关闭办公文件'."""
-    return f"闲置 {_whole(minutes)} 分钟自动关闭办公文件"
+    return tr("闲置 {0} 分钟自动关闭办公文件").format(_whole(minutes))
 
 
 def _staff_target(actor: Actor | None) -> str:
@@ -243,10 +251,10 @@ def record_unlock(
     office: OfficeFile, actor: Actor, locked_by: Actor | None = None, reason: str = ""
 ) -> None:
     """Write that this person logged in on a locked desk (after the 'login' line)."""
-    detail = "解除锁定"
+    detail = tr("解除锁定")
     if locked_by is not None:
-        why = f"，{reason}" if reason else ""
-        detail += f"（{locked_by.label}的工作台{why}）"
+        why = tr("，{reason}").format(reason=reason) if reason else ""
+        detail += tr("（{0}的工作台{why}）").format(locked_by.label, why=why)
     with office.transaction() as session:
         audit.append(
             session,
@@ -281,5 +289,5 @@ def record_copy(office: OfficeFile, actor: Actor, resident_id: int, what: str) -
             actor=actor.label,
             action="resident.copy",
             target=f"resident:{resident_id}",
-            detail=f"复制{what}",
+            detail=tr("复制{what}").format(what=what),
         )

@@ -7,9 +7,12 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from wuyedesk.domain.kinds import ContactKind, RepairKind, VisitKind
+from wuyedesk.domain.workflows import CONTACT, RETURN_VISIT
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import allowed, require
 from wuyedesk.services.places import find_unit
+from wuyedesk.services.repair_views import workflow_of
 from wuyedesk.services.residents import ResidentView, _view
 from wuyedesk.store.models import Contact, RepairOrder, Resident, ReturnVisit
 from wuyedesk.store.office_file import OfficeFile
@@ -17,7 +20,7 @@ from wuyedesk.store.office_file import OfficeFile
 
 @dataclass(frozen=True)
 class RecordLine:
-    """One record on the card: number, date, kind, state, a short text."""
+    """One record on the card: number, date, kind and state (as shown), a short text."""
 
     number: str
     at: datetime | None
@@ -60,7 +63,13 @@ def unit_card(office: OfficeFile, actor: Actor, unit_code: str) -> UnitCard:
         history = [_view(r, unit.code, reveal=False) for r in residents if r.moved_out]
         contacts = (
             [
-                RecordLine(c.number, c.at, c.kind, c.state, c.content[:40])
+                RecordLine(
+                    c.number,
+                    c.at,
+                    ContactKind(c.kind).label,
+                    CONTACT.state_label(c.state),
+                    c.content[:40],
+                )
                 for c in session.scalars(
                     select(Contact).where(Contact.unit_id == unit.id).order_by(Contact.at.desc())
                 )
@@ -71,7 +80,13 @@ def unit_card(office: OfficeFile, actor: Actor, unit_code: str) -> UnitCard:
         # Each history shows only to those who may see that paper (security has no slips).
         repairs = (
             [
-                RecordLine(r.number, r.reported_at, r.kind, r.state, r.content[:40])
+                RecordLine(
+                    r.number,
+                    r.reported_at,
+                    RepairKind(r.kind).label,
+                    workflow_of(r.kind).state_label(r.state),
+                    r.content[:40],
+                )
                 for r in session.scalars(
                     select(RepairOrder)
                     .where(RepairOrder.unit_id == unit.id)
@@ -83,7 +98,13 @@ def unit_card(office: OfficeFile, actor: Actor, unit_code: str) -> UnitCard:
         )
         visits = (
             [
-                RecordLine(v.number, v.visited_at or v.due_at, v.kind, v.state, v.opinions or "")
+                RecordLine(
+                    v.number,
+                    v.visited_at or v.due_at,
+                    VisitKind(v.kind).label,
+                    RETURN_VISIT.state_label(v.state),
+                    v.opinions or "",
+                )
                 for v in session.scalars(
                     select(ReturnVisit)
                     .where(ReturnVisit.unit_id == unit.id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from wuyedesk.domain.errors import ValidationError
 from wuyedesk.domain.kinds import ContactKind, VisitKind
 from wuyedesk.domain.sla import OFFICE_TZ, Rules, half_year_bounds, routine_visits_needed
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import stamp_time
 from wuyedesk.services.overdue import VISIT_MADE
@@ -26,7 +27,7 @@ from wuyedesk.services.visit_views import OPEN_STATES, complaint_limit
 from wuyedesk.store.models import Building, Contact, RepairOrder, Resident, ReturnVisit, Unit
 from wuyedesk.store.office_file import OfficeFile
 
-ESTATE_TOTAL = "全小区"
+ESTATE_TOTAL = tr("全小区")
 _ROUTINE_MADE = and_(ReturnVisit.kind == VisitKind.routine, ReturnVisit.state.in_(VISIT_MADE))
 
 
@@ -87,12 +88,15 @@ def routine_coverage(
     """
     require(actor, "visits.view")
     if half not in (1, 2):
-        raise ValidationError("half", "请选择上半年或下半年")
+        raise ValidationError("half", tr("请选择上半年或下半年"))
     if not 2000 <= year <= 2100:
-        raise ValidationError("year", "年份不正确")
+        raise ValidationError("year", tr("年份不正确"))
     first, last = half_year_bounds(year, half)
     if first > stamp_time(now).astimezone(OFFICE_TZ).date():
-        raise ValidationError("half", f"{year} 年{'上' if half == 1 else '下'}半年尚未开始")
+        raise ValidationError(
+            "half",
+            tr("{year} 年{0}半年尚未开始").format(tr("上") if half == 1 else tr("下"), year=year),
+        )
     rules = get_rules(office)
     with office.transaction() as session:
         return coverage_in(session, first, last, rules)
@@ -126,7 +130,7 @@ def coverage_in(
         visited[building_id].add(unit_id)
         homes[building_id].add(unit_id)
     lines = [
-        _line(b, f"{labels[b]}栋", len(homes[b]), len(visited[b]), rules)
+        _line(b, tr("{0}栋").format(labels[b]), len(homes[b]), len(visited[b]), rules)
         for b in sorted(labels, key=lambda b: building_sort_text(labels[b]))
     ]
     households = sum(line.households for line in lines)
@@ -158,10 +162,10 @@ def suggested_households(
     """
     require(actor, "visits.plan")
     if not 1 <= limit <= 500:
-        raise ValidationError("limit", "数量应在 1 到 500 之间")
+        raise ValidationError("limit", tr("数量应在 1 到 500 之间"))
     with office.transaction() as session:
         if building_id is not None and session.get(Building, building_id) is None:
-            raise ValidationError("building_id", "没有这栋楼")
+            raise ValidationError("building_id", tr("没有这栋楼"))
         living = select(Resident.unit_id).where(Resident.moved_out.is_(None))
         query = select(Unit).options(selectinload(Unit.building)).where(Unit.id.in_(living))
         if building_id is not None:
@@ -191,7 +195,7 @@ def suggested_households(
             HouseholdSuggestion(
                 unit_id=u.id,
                 unit_code=u.code,
-                building_label=f"{u.building.label}栋",
+                building_label=tr("{0}栋").format(u.building.label),
                 last_visited_at=last[u.id][0] if u.id in last else None,
                 last_number=last[u.id][1] if u.id in last else None,
             )
@@ -204,12 +208,13 @@ def time_left_text(left: timedelta) -> str:
     seconds = int(left.total_seconds())
     minutes = abs(seconds) // 60
     if minutes < 60:
-        amount = f"{minutes} 分钟"
+        amount = tr("{minutes} 分钟").format(minutes=minutes)
     elif minutes < 48 * 60:
-        amount = f"{minutes // 60} 小时"
+        amount = tr("{0} 小时").format(minutes // 60)
     else:
-        amount = f"{minutes // (24 * 60)} 天"
-    return f"{'剩' if seconds >= 0 else '超时'} {amount}"
+        amount = tr("{0} 天").format(minutes // (24 * 60))
+    text = tr("剩 {amount}") if seconds >= 0 else tr("超时 {amount}")
+    return text.format(amount=amount)
 
 
 def _waiting(
@@ -232,7 +237,7 @@ def _waiting(
         since=since,
         due_at=due,
         time_left=left,
-        time_left_text=time_left_text(left) if left is not None else "未安排回访",
+        time_left_text=time_left_text(left) if left is not None else tr("未安排回访"),
         overdue=left is not None and left < timedelta(0),
     )
 

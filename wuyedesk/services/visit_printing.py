@@ -17,12 +17,14 @@ from sqlalchemy import select
 
 from wuyedesk.domain import kinds
 from wuyedesk.domain.errors import NotFound
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import stamp_time
 from wuyedesk.services.permissions import require
 from wuyedesk.services.printing import _draw, _office, _when
 from wuyedesk.services.repair_printing import _ticks
 from wuyedesk.services.settings import get_rules
+from wuyedesk.services.visit_fields import shown_visitors
 from wuyedesk.services.visit_views import VisitView, view_visit
 from wuyedesk.services.visits import door_note_values
 from wuyedesk.store.models import ReturnVisit
@@ -31,9 +33,9 @@ from wuyedesk.store.office_file import OfficeFile
 VISIT_LAYOUT = "visit_record"
 DOOR_NOTE_LAYOUT = "door_note"
 # The three things a household marks on the door note (篇4 §4(6)), each on the whole scale.
-DOOR_NOTE_ITEMS = ("及时性", "态度", "效果")
+DOOR_NOTE_ITEMS = (tr("及时性"), tr("态度"), tr("效果"))
 UNTICKED = "□"  # ☐ is missing from the GB 2312 fonts the slips embed
-LATE_MARK = "【超时】"
+LATE_MARK = tr("【超时】")
 
 
 def print_visit(office: OfficeFile, actor: Actor, number: str, out: Path) -> Path:
@@ -45,7 +47,7 @@ def print_visit(office: OfficeFile, actor: Actor, number: str, out: Path) -> Pat
         head = _office(session)
         visit = session.scalar(select(ReturnVisit).where(ReturnVisit.number == number))
         if visit is None:
-            raise NotFound(f"没有单号为 {number} 的记录")
+            raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
         view = view_visit(session, visit, actor.role, rules, stamp_time(None))
         values = visit_values(view)
         values["estate_name"] = head.estate_name
@@ -60,7 +62,7 @@ def visit_id_of(office: OfficeFile, actor: Actor, number: str) -> int:
     with office.transaction() as session:
         found = session.scalar(select(ReturnVisit.id).where(ReturnVisit.number == number))
     if found is None:
-        raise NotFound(f"没有单号为 {number} 的记录")
+        raise NotFound(tr("没有单号为 {number} 的记录").format(number=number))
     return int(found)
 
 
@@ -70,7 +72,15 @@ def print_door_note(office: OfficeFile, actor: Actor, visit_id: int, out: Path) 
     values = door_note_print_values(note)
     with office.transaction() as session:
         head = _office(session)
-        _draw(session, actor, DOOR_NOTE_LAYOUT, values, head, out, f"{note['number']} 回访单")
+        _draw(
+            session,
+            actor,
+            DOOR_NOTE_LAYOUT,
+            values,
+            head,
+            out,
+            tr("{0} 回访单").format(note["number"]),
+        )
     return out
 
 
@@ -82,7 +92,7 @@ def door_note_print_values(note: dict[str, Any]) -> dict[str, Any]:
         "unit_code": note["unit_code"],
         "number": note["number"],
         "matter": note["matter"],
-        "office_phone": note["office_phone"] or "管理处服务台",
+        "office_phone": note["office_phone"] or tr("管理处服务台"),
         "note_date": _long_day(noted) if isinstance(noted, date) else str(noted or ""),
         "ticks": [
             # Each cell is the box the household ticks: a □ glyph is too small to tick.
@@ -97,23 +107,23 @@ def visit_values(view: VisitView) -> dict[str, Any]:
     visited = _when(view.visited_at)
     if visited and view.late:
         visited += LATE_MARK
-    chain = "；".join(
+    chain = tr("；").join(
         part
         for part in (
-            f"复访自 {view.previous_number}" if view.previous_number else "",
-            f"已安排复访 {view.next_number}" if view.next_number else "",
+            tr("复访自 {0}").format(view.previous_number) if view.previous_number else "",
+            tr("已安排复访 {0}").format(view.next_number) if view.next_number else "",
         )
         if part
     )
     closed = ""
     if view.state == "void":
-        closed = f"【已作废】原因：{view.void_reason or '未注明'}"
+        closed = tr("【已作废】原因：{0}").format(view.void_reason or tr("未注明"))
     return {
         "number": view.number,
         "kind": view.kind_label,
         "related_number": view.related_number or "",
         "place": view.place,
-        "visitors": view.visitors,
+        "visitors": shown_visitors(view.visitors),
         "due_at": _when(view.due_at),
         "visit_limit": _when(view.visit_limit),
         "visited_at": visited,
@@ -133,11 +143,11 @@ def visit_values(view: VisitView) -> dict[str, Any]:
 
 def _scale(enum: type[kinds.Kind], chosen: str | None) -> str:
     """Return every choice as a box, the chosen one filled (■/□ are in GB 2312)."""
-    return "　".join(
+    return tr("　").join(
         f"{'■' if value == chosen else UNTICKED}{label}"
         for value, label in kinds.labels(enum).items()
     )
 
 
 def _long_day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return tr("{0}年{1}月{2}日").format(day.year, day.month, day.day)

@@ -15,6 +15,7 @@ from wuyedesk.domain.kinds import Department, Kind, Satisfaction, VisitKind, Vis
 from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.domain.sla import OFFICE_TZ, Rules
 from wuyedesk.domain.workflows import RETURN_VISIT
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import day_bounds, stamp_time
 from wuyedesk.services.overdue import shown_time
@@ -36,10 +37,10 @@ KIND_VISITORS: dict[str, frozenset[Role]] = {
     VisitKind.facility: frozenset({R.security, R.supervisor, R.director}),
 }
 _KIND_WHO: dict[str, str] = {
-    VisitKind.routine: "部门主管以上的管理人员",
-    VisitKind.complaint: "物业部主管会同被投诉部门主管",
-    VisitKind.repair: "物业助理（电话回访）",
-    VisitKind.facility: "保安",
+    VisitKind.routine: tr("部门主管以上的管理人员"),
+    VisitKind.complaint: tr("物业部主管会同被投诉部门主管"),
+    VisitKind.repair: tr("物业助理（电话回访）"),
+    VisitKind.facility: tr("保安"),
 }
 # The assistant fills in the door note and posts it (篇4 §4(6)), whatever the visit.
 DOOR_NOTE_ROLES = frozenset({R.assistant})
@@ -58,9 +59,8 @@ def visitor_refusal(kind: str, action: str, role: Role) -> str | None:
         return None
     if role in allowed:
         return None
-    return (
-        f"{VisitKind(kind).label}回访须由{_KIND_WHO[kind]}进行，"
-        f"您的岗位（{ROLE_LABELS[role]}）不能登记"
+    return tr("{0}回访须由{1}进行，您的岗位（{2}）不能登记").format(
+        VisitKind(kind).label, _KIND_WHO[kind], ROLE_LABELS[role]
     )
 
 
@@ -176,18 +176,25 @@ def visit_reasons(
     if late:
         assert limit is not None and visit.visited_at is not None
         reasons.append(
-            f"投诉超过 {hours} 小时才回访（应于 {shown_time(limit)} 前，"
-            f"实际 {shown_time(visit.visited_at)}）"
+            tr("投诉超过 {hours} 小时才回访（应于 {0} 前，实际 {1}）").format(
+                shown_time(limit), shown_time(visit.visited_at), hours=hours
+            )
         )
     if visit.state in OPEN_STATES:
         if limit is not None and now > limit:
-            reasons.append(f"投诉超过 {hours} 小时未回访（应于 {shown_time(limit)} 前）")
+            reasons.append(
+                tr("投诉超过 {hours} 小时未回访（应于 {0} 前）").format(
+                    shown_time(limit), hours=hours
+                )
+            )
         elif now > visit.due_at:
-            reasons.append(f"已过回访日期（应于 {shown_time(visit.due_at)} 前）")
+            reasons.append(tr("已过回访日期（应于 {0} 前）").format(shown_time(visit.due_at)))
     deadline = visit.rectify_deadline
     past = deadline is not None and now.astimezone(OFFICE_TZ).date() > deadline
     if visit.state == "nonconformity_open" and past:
-        reasons.append(f"超过整改期限（应于 {deadline:%m-%d} 前整改完成）")
+        reasons.append(
+            tr("超过整改期限（应于 {deadline:%m-%d} 前整改完成）").format(deadline=deadline)
+        )
     return late, reasons
 
 
@@ -204,7 +211,7 @@ def place_of(visit: ReturnVisit) -> str:
     """Return where the visit is made: the unit code, or the facility."""
     if visit.unit is not None:
         return visit.unit.code
-    return f"公共设施：{visit.facility}" if visit.facility else ""
+    return tr("公共设施：{0}").format(visit.facility) if visit.facility else ""
 
 
 def _label(kind: type[Kind], value: str | None) -> str:
@@ -270,7 +277,7 @@ def get_visit(
     require(actor, "visits.view")
     rules = get_rules(office)
     with office.transaction() as session:
-        visit = load_for_edit(session, ReturnVisit, visit_id, None, "回访记录")
+        visit = load_for_edit(session, ReturnVisit, visit_id, None, tr("回访记录"))
         return view_visit(session, visit, actor.role, rules, stamp_time(now))
 
 
@@ -424,7 +431,7 @@ def _visits_where(
     """Return the visits a list holds, checking the actor may see them; unsorted."""
     require(actor, "visits.view")
     if kind is not None and kind not in VisitKind.__members__:
-        raise ValidationError("kind", "没有这个回访类型")
+        raise ValidationError("kind", tr("没有这个回访类型"))
     bounds = day_bounds(date_from, date_to, now, unbounded=open_only)
     query = select(ReturnVisit)
     if bounds is not None:
@@ -451,7 +458,7 @@ def visit_chain(
     rules = get_rules(office)
     now = stamp_time(now)
     with office.transaction() as session:
-        visit = load_for_edit(session, ReturnVisit, visit_id, None, "回访记录")
+        visit = load_for_edit(session, ReturnVisit, visit_id, None, tr("回访记录"))
         chain = _chain(session, visit)
         links = _links(session, chain)
         return [_view(v, actor.role, rules, now, links) for v in chain]

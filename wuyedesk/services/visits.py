@@ -13,6 +13,7 @@ from wuyedesk.domain.errors import FormErrors, PermissionDenied, UserError, Vali
 from wuyedesk.domain.kinds import Department, Satisfaction, VisitKind, VisitMethod
 from wuyedesk.domain.sla import OFFICE_TZ
 from wuyedesk.domain.workflows import RETURN_VISIT
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.entries import (
     acting_staff_id,
@@ -111,7 +112,7 @@ def _change(
     """Run one use-case on one visit: stale check, the workflow's and the kind's word, audit."""
     rules = get_rules(office)
     with office.transaction() as session:
-        visit = load_for_edit(session, ReturnVisit, visit_id, version, "回访记录")
+        visit = load_for_edit(session, ReturnVisit, visit_id, version, tr("回访记录"))
         target = visit.state
         for action in actions:
             target = RETURN_VISIT.next_state(target, action, actor.role)
@@ -145,16 +146,16 @@ def record_visit(
     now = stamp_time(now)
     errors: dict[str, str] = {}
     if method not in VisitMethod.__members__:
-        errors["method"] = "请选择回访方式：交谈、现场查看、检查或电话"
+        errors["method"] = tr("请选择回访方式：交谈、现场查看、检查或电话")
     if satisfaction not in Satisfaction.__members__:
-        errors["satisfaction"] = "请选择满意度"
+        errors["satisfaction"] = tr("请选择满意度")
     text = None
     try:
-        text = check_text("opinions", opinions, "住户意见及建议", required=False)
+        text = check_text("opinions", opinions, tr("住户意见及建议"), required=False)
     except ValidationError as exc:
         errors["opinions"] = exc.message
     if satisfaction == Satisfaction.dissatisfied and not text and "opinions" not in errors:
-        errors["opinions"] = "住户不满意时须记录住户的意见"
+        errors["opinions"] = tr("住户不满意时须记录住户的意见")
     names: list[str] = []
     try:
         names = read_visitors(visitors)
@@ -162,7 +163,7 @@ def record_visit(
         errors["visitors"] = exc.message
     visited = now
     try:
-        visited = now if at is None else check_time("visited_at", at, now, "回访时间")
+        visited = now if at is None else check_time("visited_at", at, now, tr("回访时间"))
     except ValidationError as exc:
         errors["visited_at"] = exc.message
     if errors:
@@ -176,7 +177,7 @@ def record_visit(
             check_team(session, v, team)
         floor, what = visit_floor(session, v)
         if floor is not None and visited < floor:
-            raise ValidationError("visited_at", f"回访时间不能早于{what}时间")
+            raise ValidationError("visited_at", tr("回访时间不能早于{what}时间").format(what=what))
         v.visitors, v.visitor_id = joined_visitors(team), signer.id
         v.visited_at, v.method, v.opinions, v.satisfaction = visited, method, text, satisfaction
         return f"{VisitMethod(method).label} {Satisfaction(satisfaction).label}"
@@ -202,7 +203,9 @@ def nobody_home(
     def apply(v: ReturnVisit, now: datetime, session: Session) -> str:
         missed = v.due_at
         v.door_note_at, v.due_at = now, when
-        return f"住户不在家，已贴回访单；原定 {shown_time(missed)}，另约 {shown_time(when)}"
+        return tr("住户不在家，已贴回访单；原定 {0}，另约 {1}").format(
+            shown_time(missed), shown_time(when)
+        )
 
     actions = ("nobody_home", "reschedule")
     return _change(office, actor, visit_id, version, now, actions, apply, "visit.nobody_home")
@@ -224,7 +227,7 @@ def reschedule_visit(
 
     def apply(v: ReturnVisit, now: datetime, session: Session) -> str:
         v.due_at = when
-        return f"另约 {shown_time(when)}"
+        return tr("另约 {0}").format(shown_time(when))
 
     return _change(
         office, actor, visit_id, version, now, ("reschedule",), apply, "visit.reschedule"
@@ -233,10 +236,10 @@ def reschedule_visit(
 
 # A door note is read by anyone passing: a complaint is not named as one.
 DOOR_MATTER = {
-    VisitKind.routine: "日常回访",
-    VisitKind.complaint: "服务回访",
-    VisitKind.repair: "维修服务回访",
-    VisitKind.facility: "公共设施回访",
+    VisitKind.routine: tr("日常回访"),
+    VisitKind.complaint: tr("服务回访"),
+    VisitKind.repair: tr("维修服务回访"),
+    VisitKind.facility: tr("公共设施回访"),
 }
 
 
@@ -247,11 +250,11 @@ def door_note_values(office: OfficeFile, actor: Actor, visit_id: int) -> dict[st
     """
     require(actor, "visits.record")
     with office.transaction() as session:
-        visit = load_for_edit(session, ReturnVisit, visit_id, None, "回访记录")
+        visit = load_for_edit(session, ReturnVisit, visit_id, None, tr("回访记录"))
         if visit.state == "void":
-            raise UserError("已作废的回访记录不能打印回访单")
+            raise UserError(tr("已作废的回访记录不能打印回访单"))
         if visit.unit is None:
-            raise UserError("公共设施回访没有住户，不需要回访单")
+            raise UserError(tr("公共设施回访没有住户，不需要回访单"))
         head = session.scalars(select(Office)).one()
         noted = visit.door_note_at or stamp_time(None)
         return {
@@ -281,22 +284,24 @@ def open_nonconformity(
     errors: dict[str, str] = {}
     text = None
     try:
-        text = check_text("nonconformity", problem, "发现问题", required=True)
+        text = check_text("nonconformity", problem, tr("发现问题"), required=True)
     except ValidationError as exc:
         errors["nonconformity"] = exc.message
     if department not in Department.__members__:
-        errors["responsible_department"] = "请选择责任部门"
+        errors["responsible_department"] = tr("请选择责任部门")
     if not isinstance(deadline, date) or isinstance(deadline, datetime):
-        errors["rectify_deadline"] = "请选择整改期限"
+        errors["rectify_deadline"] = tr("请选择整改期限")
     elif deadline < now.astimezone(OFFICE_TZ).date():
-        errors["rectify_deadline"] = "整改期限不能早于今天"
+        errors["rectify_deadline"] = tr("整改期限不能早于今天")
     if errors:
         raise FormErrors(errors)
 
     def apply(v: ReturnVisit, now: datetime, session: Session) -> str:
         v.nonconformity, v.responsible_department = text, department
         v.rectify_deadline = deadline
-        return f"{Department(department).label} {deadline:%Y-%m-%d} 前整改：{text}"
+        return tr("{0} {deadline:%Y-%m-%d} 前整改：{text}").format(
+            Department(department).label, deadline=deadline, text=text
+        )
 
     action = ("open_nonconformity",)
     return _change(office, actor, visit_id, version, now, action, apply, "visit.nonconformity")
@@ -323,7 +328,7 @@ def rectify(
     """Record the nonconformity fixed and plan the 复访; visits go on until satisfied."""
     require(actor, "visits.record")
     now = stamp_time(now)
-    text = check_text("note", note, "整改情况", required=True)
+    text = check_text("note", note, tr("整改情况"), required=True)
 
     def apply(v: ReturnVisit, now: datetime, session: Session) -> str:
         v.rectified_at = now
@@ -345,7 +350,9 @@ def rectify(
         )
         session.add(again)
         session.flush()
-        write_audit(session, actor, "visit.plan", f"visit:{again.number}", f"复访 {v.number}")
+        write_audit(
+            session, actor, "visit.plan", f"visit:{again.number}", tr("复访 {0}").format(v.number)
+        )
 
     action = ("rectify",)
     return _change(office, actor, visit_id, version, now, action, apply, "visit.rectify", then)
@@ -363,7 +370,7 @@ def void_visit(
     """Void a visit planned by mistake; it keeps its number and stays in the books."""
     require(actor, "visits.record")
     now = stamp_time(now)
-    text = check_text("void_reason", reason, "作废原因", required=True)
+    text = check_text("void_reason", reason, tr("作废原因"), required=True)
 
     def apply(v: ReturnVisit, now: datetime, session: Session) -> str:
         v.void_reason, v.voided_at = text, now

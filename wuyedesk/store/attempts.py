@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.paths import user_data_dir
 from wuyedesk.store.location import Location, ServerDb
 
@@ -38,7 +39,11 @@ class TooManyAttempts(UserError):
     """Unlocking is refused for a while after repeated wrong secrets."""
 
     def __init__(self, failures: int, seconds: int) -> None:
-        super().__init__(f"密码连续输错 {failures} 次，请 {seconds} 秒后再试")
+        super().__init__(
+            tr("密码连续输错 {failures} 次，请 {seconds} 秒后再试").format(
+                failures=failures, seconds=seconds
+            )
+        )
         self.failures = failures
         self.seconds = seconds
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wuyedesk.i18n import tr
 from wuyedesk.store.models import AuditEntry, utcnow
 
 GENESIS = "0" * 64
@@ -93,14 +94,14 @@ def verify(session: Session) -> ChainReport:
     for entry in rows:
         count += 1
         if entry.id != last_id + 1:
-            return ChainReport(count, entry.id, f"第 {last_id + 1} 行缺失（已被删除）")
+            return ChainReport(count, entry.id, tr("第 {0} 行缺失（已被删除）").format(last_id + 1))
         last_id = entry.id
         if entry.prev_hash != prev_hash:
-            return ChainReport(count, entry.id, f"第 {entry.id} 行与前一行的链接不符")
+            return ChainReport(count, entry.id, tr("第 {0} 行与前一行的链接不符").format(entry.id))
         expected = _digest(
             prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.detail
         )
         if entry.hash != expected:
-            return ChainReport(count, entry.id, f"第 {entry.id} 行内容已被改动")
+            return ChainReport(count, entry.id, tr("第 {0} 行内容已被改动").format(entry.id))
         prev_hash = entry.hash
     return ChainReport(count, None, None)

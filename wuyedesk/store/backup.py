@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from wuyedesk.domain.errors import OfficeFileError
+from wuyedesk.i18n import tr
 from wuyedesk.store import audit, keys, schema
 from wuyedesk.store.engine import _raw_connect
 
@@ -57,27 +58,31 @@ def _read_only_uri(path: Path) -> str:
     return f"file://{lead}{quote(posix, safe='/:')}?mode=ro"
 
 
+# integrity_ok's reason when the first page does not decrypt (compared, not parsed).
+UNDECRYPTABLE = tr("无法用本办公室的密钥解密（可能是其他办公室的备份，或文件开头已损坏）")
+
+
 def integrity_ok(path: Path, data_key: bytes) -> str | None:
     """Return None if the file decrypts and passes integrity_check, else a Chinese reason."""
     path = Path(path)
     if not path.is_file():
-        return f"找不到文件 {path}"
+        return tr("找不到文件 {path}").format(path=path)
     try:
         conn = _keyed(path, data_key, readonly=True)
     except sqlcipher3.dbapi2.Error:
-        return f"无法读取文件 {path}（没有权限或文件已被移走）"
+        return tr("无法读取文件 {path}（没有权限或文件已被移走）").format(path=path)
     try:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             result = conn.execute("PRAGMA integrity_check").fetchall()
         except sqlcipher3.dbapi2.DatabaseError as exc:
             if "not a database" in str(exc):  # the first page does not decrypt
-                return "无法用本办公室的密钥解密（可能是其他办公室的备份，或文件开头已损坏）"
-            return "文件已损坏（部分内容无法解密，可能复制不完整或被改动过）"
+                return UNDECRYPTABLE
+            return tr("文件已损坏（部分内容无法解密，可能复制不完整或被改动过）")
     finally:
         conn.close()
     if result != [("ok",)]:
-        return "完整性检查未通过：" + "; ".join(str(r[0]) for r in result[:3])
+        return tr("完整性检查未通过：") + "; ".join(str(r[0]) for r in result[:3])
     return None
 
 
@@ -100,7 +105,7 @@ def make_backup(db_path: Path, data_key: bytes, target: Path) -> None:
     """Copy the open office file to `target` (encrypted, with its key file) and verify it."""
     target = Path(target)
     if target.resolve() == Path(db_path).resolve():
-        raise OfficeFileError("备份文件不能与办公文件相同")
+        raise OfficeFileError(tr("备份文件不能与办公文件相同"))
     tmp = target.with_name(target.name + ".part")
     for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         leftover.unlink(missing_ok=True)
@@ -115,13 +120,15 @@ def make_backup(db_path: Path, data_key: bytes, target: Path) -> None:
             source.close()
         problem = integrity_ok(tmp, data_key)
         if problem:
-            raise OfficeFileError(f"备份校验失败：{problem}")
+            raise OfficeFileError(tr("备份校验失败：{problem}").format(problem=problem))
         _fsync(tmp)
         os.replace(tmp, target)
         shutil.copyfile(keys.key_path(Path(db_path)), keys.key_path(target))
     except (OSError, sqlcipher3.dbapi2.OperationalError) as exc:
         tmp.unlink(missing_ok=True)
-        raise OfficeFileError(f"无法写入备份 {target}：{write_problem(exc)}") from None
+        raise OfficeFileError(
+            tr("无法写入备份 {target}：{0}").format(write_problem(exc), target=target)
+        ) from None
 
 
 @dataclass
@@ -153,11 +160,11 @@ def inspect_backup(db_path: Path, data_key: bytes, backup: Path) -> BackupReport
     ours = office_uid_of(Path(db_path), data_key)
     theirs = office_uid_of(backup, data_key, readonly=True)
     if theirs is None:
-        report.problems.append("备份中没有办公室信息，不是 wuyedesk 办公文件的备份")
+        report.problems.append(tr("备份中没有办公室信息，不是 wuyedesk 办公文件的备份"))
         return report
     report.same_office = ours is None or ours == theirs
     if not report.same_office:
-        report.problems.append("此备份属于另一个办公室")
+        report.problems.append(tr("此备份属于另一个办公室"))
         return report
     engine = create_engine(
         "sqlite://",
@@ -168,20 +175,21 @@ def inspect_backup(db_path: Path, data_key: bytes, backup: Path) -> BackupReport
     try:
         report.schema_revision = schema.current_revision(engine)
         if report.schema_revision is None:
-            report.problems.append("备份中没有结构版本，不是 wuyedesk 办公文件的备份")
+            report.problems.append(tr("备份中没有结构版本，不是 wuyedesk 办公文件的备份"))
         elif report.schema_revision not in schema.known_revisions():
             report.problems.append(
-                f"此备份由更新版本的 wuyedesk 创建（结构版本 {report.schema_revision}），"
-                "请先升级本程序"
+                tr("此备份由更新版本的 wuyedesk 创建（结构版本 {0}），请先升级本程序").format(
+                    report.schema_revision
+                )
             )
         else:
             with Session(engine) as session:
                 chain = audit.verify(session)
             report.audit_lines, report.audit_problem = chain.lines, chain.reason
             if not chain.ok:
-                report.problems.append(f"备份的审计日志被改动：{chain.reason}")
+                report.problems.append(tr("备份的审计日志被改动：{0}").format(chain.reason))
     except (sqlcipher3.dbapi2.Error, DBAPIError):
-        report.problems.append("无法读取备份的内容，文件可能已损坏")
+        report.problems.append(tr("无法读取备份的内容，文件可能已损坏"))
     finally:
         engine.dispose()
     return report
@@ -189,7 +197,7 @@ def inspect_backup(db_path: Path, data_key: bytes, backup: Path) -> BackupReport
 
 def _explain_undecryptable(db_path: Path, backup: Path, problem: str) -> str:
     """Name another office when the backup's own key file says so; else keep the reason."""
-    if not problem.startswith("无法用本办公室的密钥解密"):
+    if problem != UNDECRYPTABLE:
         return problem
     try:
         ours = keys.read_key_file(Path(db_path)).office_id
@@ -197,8 +205,8 @@ def _explain_undecryptable(db_path: Path, backup: Path, problem: str) -> str:
     except OfficeFileError:
         return problem
     if ours != theirs:
-        return "此备份属于另一个办公室（备份旁的密钥文件属于别的办公室）"
-    return "文件已损坏（开头部分无法解密）"
+        return tr("此备份属于另一个办公室（备份旁的密钥文件属于别的办公室）")
+    return tr("文件已损坏（开头部分无法解密）")
 
 
 def write_problem(exc: BaseException) -> str:
@@ -206,25 +214,27 @@ def write_problem(exc: BaseException) -> str:
     text = str(exc).lower()
     number = getattr(exc, "errno", None)
     if number in (errno.ENOSPC, errno.EFBIG) or "disk is full" in text:
-        return "磁盘已满"
+        return tr("磁盘已满")
     if number == errno.EROFS or "readonly" in text or "read-only" in text:
-        return "文件夹是只读的"
+        return tr("文件夹是只读的")
     if number in (errno.EACCES, errno.EPERM):
-        return "没有写入权限"
+        return tr("没有写入权限")
     if number == errno.ENOENT or "unable to open" in text:
-        return "文件夹不存在或没有写入权限"
+        return tr("文件夹不存在或没有写入权限")
     if number in (errno.EEXIST, errno.EISDIR, errno.ENOTDIR):
-        return "那里已有同名的文件或文件夹"
+        return tr("那里已有同名的文件或文件夹")
     if isinstance(number, int):
-        return f"无法写入（系统错误 {errno.errorcode.get(number, number)}）"
-    return "无法写入"
+        return tr("无法写入（系统错误 {0}）").format(errno.errorcode.get(number, number))
+    return tr("无法写入")
 
 
 def verify_backup(db_path: Path, data_key: bytes, backup: Path) -> None:
     """Refuse a backup that is damaged, another office's, too new or tampered with, saying why."""
     report = inspect_backup(db_path, data_key, backup)
     if not report.ok:
-        raise OfficeFileError(f"不能恢复此备份：{report.problems[0]}；办公文件未被改动")
+        raise OfficeFileError(
+            tr("不能恢复此备份：{0}；办公文件未被改动").format(report.problems[0])
+        )
 
 
 def restore_backup(db_path: Path, data_key: bytes, backup: Path) -> Path:
@@ -244,7 +254,9 @@ def restore_backup(db_path: Path, data_key: bytes, backup: Path) -> Path:
         os.replace(tmp, db_path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OfficeFileError(f"恢复失败：{exc.strerror or exc}；办公文件未被改动") from None
+        raise OfficeFileError(
+            tr("恢复失败：{0}；办公文件未被改动").format(exc.strerror or exc)
+        ) from None
     return kept
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from wuyedesk.domain.errors import OfficeFileError
+from wuyedesk.i18n import tr
 
 # Set on every new connection, outside any transaction (inside one, journal_mode
 # silently stays "delete").
@@ -42,10 +43,10 @@ def _raw_connect(path: Path, data_key: bytes) -> Any:
             "locked" in text or "busy" in text
         ):
             raise OfficeFileError(
-                "办公文件正被另一个程序或另一台电脑使用，暂时无法打开，请稍后再试；文件未被改动"
+                tr("办公文件正被另一个程序或另一台电脑使用，暂时无法打开，请稍后再试；文件未被改动")
             ) from None
         raise OfficeFileError(
-            f"{path.name} 不是本办公室的办公文件（无法用此密钥解密），文件未被改动"
+            tr("{0} 不是本办公室的办公文件（无法用此密钥解密），文件未被改动").format(path.name)
         ) from None
     for pragma in CONNECTION_PRAGMAS:
         conn.execute(pragma)
@@ -61,9 +62,11 @@ def make_engine(path: Path, data_key: bytes, *, create: bool = False) -> Engine:
     """Return an engine on the encrypted office file; refuse a missing file unless creating."""
     path = Path(path)
     if not create and not path.exists():
-        raise OfficeFileError(f"找不到办公文件 {path}，请先运行 wuyedesk init 创建")
+        raise OfficeFileError(
+            tr("找不到办公文件 {path}，请先运行 wuyedesk init 创建").format(path=path)
+        )
     if create and path.exists():
-        raise OfficeFileError(f"{path} 已存在，不会覆盖现有的办公文件")
+        raise OfficeFileError(tr("{path} 已存在，不会覆盖现有的办公文件").format(path=path))
     check_key(path, data_key)
     engine = create_engine(
         "sqlite://",
@@ -114,9 +117,11 @@ def server_message(exc: BaseException) -> str:
     """Turn a connection failure into one line a clerk can pass to the administrator."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "password authentication failed" in text or "no password supplied" in text:
-        return "数据库服务器拒绝了用户名或密码，请向管理员确认数据库地址中的账号"
+        return tr("数据库服务器拒绝了用户名或密码，请向管理员确认数据库地址中的账号")
     if "does not exist" in text and "database" in text:
-        return "数据库服务器上没有这个数据库，请先由管理员创建"
+        return tr("数据库服务器上没有这个数据库，请先由管理员创建")
     if "timeout" in text or "connection refused" in text or "could not" in text:
-        return "无法连接数据库服务器（地址或端口不对，或服务器未运行），请检查网络后重试"
-    return "无法连接数据库服务器：" + str(getattr(exc, "orig", exc)).strip().splitlines()[0][:80]
+        return tr("无法连接数据库服务器（地址或端口不对，或服务器未运行），请检查网络后重试")
+    return (
+        tr("无法连接数据库服务器：") + str(getattr(exc, "orig", exc)).strip().splitlines()[0][:80]
+    )

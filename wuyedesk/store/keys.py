@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
+from wuyedesk.i18n import tr
 from wuyedesk.store.location import Location, ServerDb
 
 FORMAT = "wuyedesk-keys"
@@ -69,7 +70,7 @@ class Slot:
     def from_json(cls, data: dict[str, object]) -> Slot:
         """Read a slot from its JSON form."""
         if data.get("kdf") != "scrypt":
-            raise OfficeFileError("密钥文件使用了本程序不认识的加密方式")
+            raise OfficeFileError(tr("密钥文件使用了本程序不认识的加密方式"))
         return cls(
             kind=str(data["kind"]),
             n=int(data["n"]),  # type: ignore[call-overload]
@@ -93,7 +94,7 @@ class KeyFile:
         for slot in self.slots:
             if slot.kind == kind:
                 return slot
-        raise OfficeFileError(f"密钥文件缺少「{kind}」解锁方式")
+        raise OfficeFileError(tr("密钥文件缺少「{kind}」解锁方式").format(kind=kind))
 
     def unwrap(self, kind: str, secret: str) -> bytes:
         """Return the data key opened with this slot's secret, or raise WrongPassphrase."""
@@ -103,8 +104,8 @@ class KeyFile:
             return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, self._aad(kind))
         except InvalidTag:
             if kind == "recovery":
-                raise WrongPassphrase("恢复密钥不正确，请核对打印的恢复密钥") from None
-            raise WrongPassphrase("办公室密码不正确") from None
+                raise WrongPassphrase(tr("恢复密钥不正确，请核对打印的恢复密钥")) from None
+            raise WrongPassphrase(tr("办公室密码不正确")) from None
 
     def wrap(self, kind: str, secret: str, data_key: bytes, n: int) -> None:
         """Add or replace the slot of this kind with the data key wrapped by `secret`."""
@@ -134,11 +135,11 @@ class KeyFile:
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
-            raise OfficeFileError("密钥文件已损坏或不是 wuyedesk 密钥文件") from None
+            raise OfficeFileError(tr("密钥文件已损坏或不是 wuyedesk 密钥文件")) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise OfficeFileError("密钥文件已损坏或不是 wuyedesk 密钥文件")
+            raise OfficeFileError(tr("密钥文件已损坏或不是 wuyedesk 密钥文件"))
         if int(data.get("version", 0)) > FORMAT_VERSION:
-            raise OfficeFileError("密钥文件由更新版本的 wuyedesk 创建，请升级程序")
+            raise OfficeFileError(tr("密钥文件由更新版本的 wuyedesk 创建，请升级程序"))
         return cls(str(data["office_id"]), [Slot.from_json(s) for s in data["slots"]])
 
 
@@ -161,9 +162,13 @@ def new_recovery_key() -> str:
 def check_passphrase_strength(passphrase: str) -> None:
     """Refuse a passphrase too weak to guard residents' data."""
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
-        raise UserError(f"办公室密码至少需要 {MIN_PASSPHRASE_CHARS} 个字符")
+        raise UserError(
+            tr("办公室密码至少需要 {MIN_PASSPHRASE_CHARS} 个字符").format(
+                MIN_PASSPHRASE_CHARS=MIN_PASSPHRASE_CHARS
+            )
+        )
     if len(set(passphrase)) < 4:
-        raise UserError("办公室密码过于简单，请混合使用不同的字母、数字或汉字")
+        raise UserError(tr("办公室密码过于简单，请混合使用不同的字母、数字或汉字"))
 
 
 def create_key_file(
@@ -198,10 +203,12 @@ def read_key_file(db_path: Location) -> KeyFile:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise OfficeFileError(
-            f"找不到密钥文件 {path}：办公文件和它的密钥文件必须放在同一个文件夹"
+            tr("找不到密钥文件 {path}：办公文件和它的密钥文件必须放在同一个文件夹").format(
+                path=path
+            )
         ) from None
     except PermissionError:
-        raise OfficeFileError(f"没有权限读取密钥文件 {path}") from None
+        raise OfficeFileError(tr("没有权限读取密钥文件 {path}").format(path=path)) from None
     return KeyFile.from_bytes(raw)
 
 
@@ -260,7 +267,7 @@ def _unb64(value: object) -> bytes:
     try:
         return base64.b64decode(str(value), validate=True)
     except ValueError:
-        raise OfficeFileError("密钥文件已损坏") from None
+        raise OfficeFileError(tr("密钥文件已损坏")) from None
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -75,7 +76,9 @@ def parse_location(text: str | Path | ServerDb) -> Location:
     try:
         url = make_url(text.strip())
     except ArgumentError:
-        raise UserError(f"数据库地址格式不正确：{text[:40]}") from None
+        raise UserError(tr("数据库地址格式不正确：{0}").format(text[:40])) from None
     if not url.database:
-        raise UserError("数据库地址中缺少数据库名，例如 postgresql+psycopg://用户@主机/数据库名")
+        raise UserError(
+            tr("数据库地址中缺少数据库名，例如 postgresql+psycopg://用户@主机/数据库名")
+        )
     return ServerDb(url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wuyedesk.domain.errors import OfficeFileError, UserError
+from wuyedesk.i18n import tr
 from wuyedesk.store import keys, schema, sealing, server_keys
 from wuyedesk.store.backup import make_backup
 from wuyedesk.store.engine import make_engine, make_server_engine, server_message
@@ -22,7 +23,7 @@ KEY_SLOT_PASSPHRASE = "passphrase"
 KEY_SLOT_RECOVERY = "recovery"
 
 
-FILE_ONLY = "此功能只适用于本机的办公文件；服务器上的办公数据库由数据库管理员备份和检查"
+FILE_ONLY = tr("此功能只适用于本机的办公文件；服务器上的办公数据库由数据库管理员备份和检查")
 
 
 @dataclass
@@ -78,16 +79,16 @@ def translate_errors() -> Iterator[None]:
         text = str(exc.orig).lower()
         if "locked" in text or "busy" in text:
             raise OfficeFileError(
-                "办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容"
+                tr("办公文件正被另一个程序或另一台电脑使用，请稍后再试；本次未保存任何内容")
             ) from None
         if "disk is full" in text or "disk i/o" in text:
             raise OfficeFileError(
-                "磁盘已满或无法写入，本次未保存任何内容；请清理磁盘后重试"
+                tr("磁盘已满或无法写入，本次未保存任何内容；请清理磁盘后重试")
             ) from None
         if "readonly" in text or "read-only" in text:
-            raise OfficeFileError("办公文件所在的文件夹是只读的，本次未保存任何内容") from None
+            raise OfficeFileError(tr("办公文件所在的文件夹是只读的，本次未保存任何内容")) from None
         if "unable to open" in text:
-            raise OfficeFileError("无法打开办公文件（文件夹不存在或没有权限）") from None
+            raise OfficeFileError(tr("无法打开办公文件（文件夹不存在或没有权限）")) from None
         raise
 
 
@@ -99,17 +100,17 @@ _SERVER_BUSY = {"55P03", "40P01", "40001", "57014"}
 def _refuse_server_error(exc: DBAPIError, sqlstate: str | None) -> None:
     if sqlstate in _SERVER_BUSY:
         raise OfficeFileError(
-            "办公数据库中的这条记录正被另一张桌子保存，等待超时；请稍后再试，本次未保存任何内容"
+            tr("办公数据库中的这条记录正被另一张桌子保存，等待超时；请稍后再试，本次未保存任何内容")
         ) from None
     if exc.connection_invalidated or (sqlstate or "").startswith(("08", "57P", "28")):
-        raise OfficeFileError(server_message(exc) + "；本次未保存任何内容") from None
+        raise OfficeFileError(server_message(exc) + tr("；本次未保存任何内容")) from None
     if sqlstate == "53100":
         raise OfficeFileError(
-            "数据库服务器的磁盘已满，本次未保存任何内容；请通知数据库管理员"
+            tr("数据库服务器的磁盘已满，本次未保存任何内容；请通知数据库管理员")
         ) from None
     if sqlstate == "42501":
         raise OfficeFileError(
-            "数据库账号没有这项操作的权限，本次未保存任何内容；请通知数据库管理员"
+            tr("数据库账号没有这项操作的权限，本次未保存任何内容；请通知数据库管理员")
         ) from None
 
 
@@ -123,12 +124,12 @@ def create_office_file(
 ) -> tuple[OfficeFile, str]:
     """Create a new office file and its key file; return it open and the recovery key."""
     if not office_name.strip() or not estate_name.strip():
-        raise UserError("请填写管理处名称和小区名称")
+        raise UserError(tr("请填写管理处名称和小区名称"))
     if isinstance(path, ServerDb):
         return _create_server_office(path, passphrase, office_name, estate_name, passphrase_n)
     path = Path(path)
     if path.exists() or keys.key_path(path).exists():
-        raise OfficeFileError(f"{path} 已存在，不会覆盖现有的办公文件")
+        raise OfficeFileError(tr("{path} 已存在，不会覆盖现有的办公文件").format(path=path))
     if not path.parent.exists():
         path.parent.mkdir(parents=True)
     keyfile, data_key, recovery = keys.create_key_file(path, passphrase, passphrase_n=passphrase_n)
@@ -163,7 +164,9 @@ def _create_server_office(
     try:
         if inspect(engine).get_table_names():
             raise OfficeFileError(
-                f"数据库 {db.database} 不是空的，不会在其中创建办公室；请使用新建的空数据库"
+                tr("数据库 {0} 不是空的，不会在其中创建办公室；请使用新建的空数据库").format(
+                    db.database
+                )
             )
         sealing.attach(engine, data_key)
 
@@ -212,12 +215,14 @@ def unlock_key(
 ) -> bytes:
     """Return the data key from the passphrase or the recovery key."""
     if not isinstance(path, ServerDb) and not path.exists():
-        raise OfficeFileError(f"找不到办公文件 {path}，请先运行 wuyedesk init 创建")
+        raise OfficeFileError(
+            tr("找不到办公文件 {path}，请先运行 wuyedesk init 创建").format(path=path)
+        )
     keyfile = keys.read_key_file(path)
     if recovery is not None:
         return keyfile.unwrap(KEY_SLOT_RECOVERY, recovery)
     if passphrase is None:
-        raise UserError("请输入办公室密码")
+        raise UserError(tr("请输入办公室密码"))
     return keyfile.unwrap(KEY_SLOT_PASSPHRASE, passphrase)
 
 
@@ -233,7 +238,7 @@ def open_office_file(path: Location, data_key: bytes, *, migrate: bool = True) -
             migrated_from = None
             if schema.needs_upgrade(engine):
                 if not migrate:
-                    raise OfficeFileError("办公文件的结构版本较旧，需要先升级")
+                    raise OfficeFileError(tr("办公文件的结构版本较旧，需要先升级"))
                 migrated_from = schema.current_revision(engine)
                 make_backup(path, data_key, path.with_name(f"{path.name}.pre-{migrated_from}"))
                 schema.upgrade(engine)
@@ -256,7 +261,7 @@ def _open_server_office(db: ServerDb, data_key: bytes, *, migrate: bool) -> Offi
             migrated_from = None
             if schema.needs_upgrade(engine):
                 if not migrate:
-                    raise OfficeFileError("办公数据库的结构版本较旧，需要先升级")
+                    raise OfficeFileError(tr("办公数据库的结构版本较旧，需要先升级"))
                 migrated_from = schema.current_revision(engine)
                 schema.upgrade(engine)
             with engine.connect() as conn:

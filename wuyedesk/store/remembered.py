@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 
+from wuyedesk.i18n import tr
+
 SERVICE = "wuyedesk"
 
 
@@ -13,10 +15,10 @@ def _backend_usable() -> tuple[bool, str]:
         import keyring
         from keyring.backends import fail
     except Exception as exc:  # an import error in the OS layer must not stop the program
-        return False, f"无法加载系统密码库：{exc}"
+        return False, tr("无法加载系统密码库：{exc}").format(exc=exc)
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
-        return False, "本电脑没有可用的系统密码库（如 Windows 凭据管理器），无法记住密码"
+        return False, tr("本电脑没有可用的系统密码库（如 Windows 凭据管理器），无法记住密码")
     return True, ""
 
 

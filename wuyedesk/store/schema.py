@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, inspect, text
 
 from wuyedesk.domain.errors import OfficeFileError
+from wuyedesk.i18n import tr
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -84,7 +85,9 @@ def upgrade(
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:
                     raise OfficeFileError(
-                        f"升级后有 {len(broken)} 条记录引用了不存在的记录，已撤销升级；文件未被改动"
+                        tr(
+                            "升级后有 {0} 条记录引用了不存在的记录，已撤销升级；文件未被改动"
+                        ).format(len(broken))
                     )
                 if then is not None:
                     then(conn)
@@ -96,12 +99,14 @@ def check_is_office_file(engine: Engine) -> None:
     """Refuse a database that is not a wuyedesk office file, or one from a newer program."""
     names = set(inspect(engine).get_table_names())
     if "alembic_version" not in names or "office" not in names:
-        raise OfficeFileError("此文件不是 wuyedesk 办公文件，文件未被改动")
+        raise OfficeFileError(tr("此文件不是 wuyedesk 办公文件，文件未被改动"))
     revision = current_revision(engine)
     if revision not in known_revisions():
         raise OfficeFileError(
-            f"此办公文件由更新版本的 wuyedesk 创建（结构版本 {revision}），"
-            "请升级本程序后再打开；文件未被改动"
+            tr(
+                "此办公文件由更新版本的 wuyedesk 创建（结构版本 {revision}），"
+                "请升级本程序后再打开；文件未被改动"
+            ).format(revision=revision)
         )
 
 

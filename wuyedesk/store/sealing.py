@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine, String, Text, TypeDecorator
 
 from wuyedesk.domain.errors import OfficeFileError
+from wuyedesk.i18n import tr
 
 PREFIX = "s1:"
 NONCE_BYTES = 12
@@ -57,13 +58,17 @@ class Sealer:
     def open(self, column: str, stored: str) -> str:
         """Return the plain value of a sealed text, refusing one that was altered."""
         if not stored.startswith(PREFIX):
-            raise OfficeFileError(f"数据库中的 {column} 不是本程序加密的内容，已拒绝读取")
+            raise OfficeFileError(
+                tr("数据库中的 {column} 不是本程序加密的内容，已拒绝读取").format(column=column)
+            )
         try:
             raw = base64.b64decode(stored[len(PREFIX) :], validate=True)
             plain = self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], column.encode())
         except (ValueError, InvalidTag):
             raise OfficeFileError(
-                f"数据库中的 {column} 无法用本办公室的密钥解密（已被改动或来自其他办公室）"
+                tr(
+                    "数据库中的 {column} 无法用本办公室的密钥解密（已被改动或来自其他办公室）"
+                ).format(column=column)
             ) from None
         return plain.decode("utf-8")
 
@@ -136,5 +141,5 @@ class Sealed(TypeDecorator[str]):
 def _required(dialect: Any, column: str) -> Sealer:
     sealer = sealer_of(dialect)
     if sealer is None:
-        raise OfficeFileError(f"办公室尚未解锁，无法读写加密字段 {column}")
+        raise OfficeFileError(tr("办公室尚未解锁，无法读写加密字段 {column}").format(column=column))
     return sealer

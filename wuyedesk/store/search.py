@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from wuyedesk.domain.errors import OfficeFileError
+from wuyedesk.i18n import tr
 from wuyedesk.store.sealing import MIN_TAIL, Sealer, sealer_of, seals
 
 MIN_TRIGRAM = 3
@@ -42,7 +43,7 @@ def _sealer(session: Session) -> Sealer | None:
         return None
     sealer = sealer_of(dialect)
     if sealer is None:
-        raise OfficeFileError("办公室尚未解锁，无法更新住户索引")
+        raise OfficeFileError(tr("办公室尚未解锁，无法更新住户索引"))
     return sealer
 
 

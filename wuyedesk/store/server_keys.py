@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 
 from wuyedesk.domain.errors import OfficeFileError
+from wuyedesk.i18n import tr
 from wuyedesk.store.location import ServerDb
 
 # Not part of the models' metadata: an office file has no such table.
@@ -49,11 +50,11 @@ def read(db: ServerDb) -> bytes:
 def read_from(engine: Engine) -> bytes:
     """Return the key slots through an open engine."""
     if "office_key" not in inspect(engine).get_table_names():
-        raise OfficeFileError("此数据库不是 wuyedesk 办公数据库（没有密钥表），数据库未被改动")
+        raise OfficeFileError(tr("此数据库不是 wuyedesk 办公数据库（没有密钥表），数据库未被改动"))
     with engine.connect() as conn:
         content = conn.execute(select(office_key.c.content)).scalar_one_or_none()
     if content is None:
-        raise OfficeFileError("数据库中没有办公室密钥，可能尚未初始化完成")
+        raise OfficeFileError(tr("数据库中没有办公室密钥，可能尚未初始化完成"))
     return bytes(content)
 
 

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from wuyedesk import __version__
+from wuyedesk import __version__, i18n
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.lazy import lazy_module
 from wuyedesk.paths import data_dir
 from wuyedesk.services.context import Actor
@@ -35,25 +37,37 @@ else:  # loaded on first use (wuyedesk/lazy.py): the unlock window comes first
 
 log = logging.getLogger(__name__)
 
-# The program speaks Chinese whatever the PC's language is set to; its source
-# strings are Chinese and Qt's own buttons and dialogs follow this locale.
-UI_LOCALE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+# The program's source strings are Chinese; the language chosen at start (wuyedesk/i18n.py)
+# decides Qt's locale (dates, Qt's own buttons and dialogs) and which translations load.
+LOCALES = {
+    i18n.CHINESE: QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+    i18n.ENGLISH: QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+}
 _installed: list[QTranslator] = []  # kept alive as long as the application
 REAP_RETRY_MS = 100  # how often a locked desk looks whether the old window may go now
 
 
+def ui_locale() -> QLocale:
+    """Return the Qt locale of the language this process speaks."""
+    return LOCALES[i18n.language()]
+
+
 def _install_translators(app: QApplication) -> None:
+    """Load Qt's own Chinese strings, or the program's compiled translation for the forms."""
     if _installed:
         return
-    sources = (
-        ("qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-        ("wuyedesk", "_", str(data_dir("resources") / "i18n")),
-    )
-    for name, prefix, folder in sources:
+    language = i18n.language()
+    if language == i18n.CHINESE:
+        sources = [("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    else:  # Qt speaks English itself; the .ui forms' strings come from the .qm
+        sources = [(f"wuyedesk_{language}", str(data_dir("resources") / "i18n"))]
+    for name, folder in sources:
         translator = QTranslator(app)
-        if translator.load(UI_LOCALE, name, prefix, folder):
+        if translator.load(name, folder):
             app.installTranslator(translator)
             _installed.append(translator)
+        else:
+            log.warning("translation %s not found in %s", name, folder)
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
@@ -66,7 +80,8 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("wuyedesk")
     app.setApplicationDisplayName("wuyedesk")
     app.setApplicationVersion(__version__)
-    QLocale.setDefault(UI_LOCALE)
+    app.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "wuyedesk.svg")))
+    QLocale.setDefault(ui_locale())
     apply_cjk_font(app)
     _install_translators(app)
     return app
@@ -180,7 +195,7 @@ class Desk(QObject):
             return office_service.daily_backup(self.office)
         except UserError as exc:
             log.warning("daily backup failed: %s", exc.message)
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("今日备份未完成"), exc.message)
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("今日备份未完成"), exc.message)
             box.setObjectName("backup_warning")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not modal for the desk: the office can still be used
@@ -359,7 +374,7 @@ def run(db_path: Location) -> int:
     try:
         exists = office_service.office_exists(path)
     except UserError as exc:  # a server database that cannot be reached
-        QMessageBox.critical(None, app.translate("Desk", "无法打开办公室"), exc.message)
+        QMessageBox.critical(None, tr("无法打开办公室"), exc.message)
         return 1
     if exists:
         office = open_remembered(path)

@@ -5,25 +5,21 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import allowed
 from wuyedesk.services.resident_import import export_residents
 from wuyedesk.store.office_file import OfficeFile
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("archive_export", text)
-
-
 def export_archive(parent: QWidget | None, office: OfficeFile, actor: Actor) -> None:
     """Ask where to save, whether to show full numbers (if allowed), export, tell the count."""
-    suggested = str(Path.home() / f"住户档案-{date.today():%Y%m%d}.xlsx")
+    suggested = str(Path.home() / tr("住户档案-{0:%Y%m%d}.xlsx").format(date.today()))
     path, _ = QFileDialog.getSaveFileName(
-        parent, _tr("导出住户档案"), suggested, _tr("Excel 工作簿 (*.xlsx)")
+        parent, tr("导出住户档案"), suggested, tr("Excel 工作簿 (*.xlsx)")
     )
     if not path:
         return
@@ -34,8 +30,8 @@ def export_archive(parent: QWidget | None, office: OfficeFile, actor: Actor) -> 
     if allowed(actor, "residents.export_full"):
         answer = QMessageBox.question(
             parent,
-            _tr("完整号码"),
-            _tr(
+            tr("完整号码"),
+            tr(
                 "是否导出完整号码（电话和证件号码不遮挡）？\n"
                 "默认遮挡；导出完整号码会记入审计日志，文件须妥善保管。"
             ),
@@ -46,14 +42,14 @@ def export_archive(parent: QWidget | None, office: OfficeFile, actor: Actor) -> 
     try:
         count = export_residents(office, actor, target, full=full)
     except UserError as exc:
-        QMessageBox.warning(parent, _tr("未导出"), exc.message)
+        QMessageBox.warning(parent, tr("未导出"), exc.message)
         return
     except OSError as exc:
-        QMessageBox.warning(parent, _tr("未导出"), _tr("无法写入文件：{0}").format(exc))
+        QMessageBox.warning(parent, tr("未导出"), tr("无法写入文件：{0}").format(exc))
         return
-    masked = _tr("完整号码") if full else _tr("号码已遮挡")
+    masked = tr("完整号码") if full else tr("号码已遮挡")
     QMessageBox.information(
         parent,
-        _tr("导出完成"),
-        _tr("已导出 {n} 位住户（{masked}）到\n{path}").format(n=count, masked=masked, path=target),
+        tr("导出完成"),
+        tr("已导出 {n} 位住户（{masked}）到\n{path}").format(n=count, masked=masked, path=target),
     )

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.kinds import Department, Satisfaction, labels
+from wuyedesk.domain.units import shown_unit_codes
 from wuyedesk.domain.workflows import CONTACT, contact_can_archive
+from wuyedesk.i18n import tr
 from wuyedesk.services import contacts
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -35,13 +37,15 @@ from wuyedesk.ui.record_table import (
     shown_time,
 )
 
-SOLVABLE = (("未定", None), ("能", True), ("不能", False))
+SOLVABLE = ((tr("未定"), None), (tr("能"), True), (tr("不能"), False))
 
 
 def html_lines(pairs: list[tuple[str, object]]) -> str:
     """Return label/value pairs as HTML lines, leaving out empty values."""
     return "<br>".join(
-        f"<b>{escape(k)}</b>：{escape(str(v))}" for k, v in pairs if v not in (None, "")
+        tr("<b>{0}</b>：{1}").format(escape(k), escape(str(v)))
+        for k, v in pairs
+        if v not in (None, "")
     )
 
 
@@ -58,7 +62,7 @@ class ContactPanel(QGroupBox):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("登记详情"))
+        self.setTitle(tr("登记详情"))
         self.setObjectName("contact_panel")
         self.office, self.actor, self.now = office, actor, now
         self.view: Any = None
@@ -78,9 +82,9 @@ class ContactPanel(QGroupBox):
         self._build_relay(layout)
         self._build_complaint(layout)
         self._build_result(layout)
-        self.handle_button = make_button(self.tr("部门处理"), "handle", self.handle)
-        self.archive_button = make_button(self.tr("归档"), "archive", self.archive)
-        self.void_button = make_button(self.tr("作废…"), "void", self.void)
+        self.handle_button = make_button(tr("部门处理"), "handle", self.handle)
+        self.archive_button = make_button(tr("归档"), "archive", self.archive)
+        self.void_button = make_button(tr("作废…"), "void", self.void)
         self.rows |= {
             "handle": self.handle_button,
             "archive": self.archive_button,
@@ -95,56 +99,52 @@ class ContactPanel(QGroupBox):
         self.relay_department = QComboBox()
         self.relay_department.setObjectName("relay_department")
         for value, text in labels(Department).items():
-            self.relay_department.addItem(self.tr(text), value)
+            self.relay_department.addItem(tr(text), value)
         self.relay_person = QLineEdit()
         self.relay_person.setObjectName("relay_person")
-        self.relay_person.setPlaceholderText(self.tr("负责人"))
-        self.relay_button = make_button(self.tr("转达"), "relay", self.relay)
+        self.relay_person.setPlaceholderText(tr("负责人"))
+        self.relay_button = make_button(tr("转达"), "relay", self.relay)
         self.rows["relay"] = hbox(
-            QLabel(self.tr("转达")), self.relay_department, self.relay_person, self.relay_button
+            QLabel(tr("转达")), self.relay_department, self.relay_person, self.relay_button
         )
         layout.addWidget(self.rows["relay"])
 
     def _build_complaint(self, layout: QVBoxLayout) -> None:
-        self.complaint_box = QGroupBox(self.tr("投诉处理"))
+        self.complaint_box = QGroupBox(tr("投诉处理"))
         self.complaint_box.setObjectName("complaint_box")
         self.dept_contact_at = QDateTimeEdit()
         self.dept_contact_at.setObjectName("dept_contact_at")
         self.dept_contact_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.dept_contact_at.setCalendarPopup(True)
-        self.contact_button = make_button(
-            self.tr("部门联系住户"), "department_contact", self.contacted
-        )
+        self.contact_button = make_button(tr("部门联系住户"), "department_contact", self.contacted)
         self.remedy = QLineEdit()
         self.remedy.setObjectName("remedy")
         self.solvable = QComboBox()
         self.solvable.setObjectName("solvable")
         for text, value in SOLVABLE:
-            self.solvable.addItem(self.tr(text), value)
+            self.solvable.addItem(tr(text), value)
         self.answer = QLineEdit()
         self.answer.setObjectName("answer")
         self.complaint_button = make_button(
-            self.tr("保存处理情况"), "update_complaint", self.save_complaint
+            tr("保存处理情况"), "update_complaint", self.save_complaint
         )
         form = QFormLayout(self.complaint_box)
-        form.addRow(self.tr("联系住户时间"), hbox(self.dept_contact_at, self.contact_button))
-        form.addRow(self.tr("补救措施"), self.remedy)
-        form.addRow(self.tr("能否解决"), self.solvable)
-        form.addRow(self.tr("给住户的答复"), hbox(self.answer, self.complaint_button))
+        form.addRow(tr("联系住户时间"), hbox(self.dept_contact_at, self.contact_button))
+        form.addRow(tr("补救措施"), self.remedy)
+        form.addRow(tr("能否解决"), self.solvable)
+        form.addRow(tr("给住户的答复"), hbox(self.answer, self.complaint_button))
         layout.addWidget(self.complaint_box)
 
     def _build_result(self, layout: QVBoxLayout) -> None:
         self.result = QLineEdit()
         self.result.setObjectName("result")
-        self.result.setPlaceholderText(self.tr("处理结果"))
+        self.result.setPlaceholderText(tr("处理结果"))
         self.satisfaction = QComboBox()
         self.satisfaction.setObjectName("satisfaction")
-        self.satisfaction.addItem(self.tr("（满意度未问）"), None)
+        self.satisfaction.addItem(tr("（满意度未问）"), None)
         for value, text in labels(Satisfaction).items():
-            self.satisfaction.addItem(self.tr(text), value)
-        self.result_button = make_button(
-            self.tr("登记处理结果"), "record_result", self.record_result
-        )
+            self.satisfaction.addItem(tr(text), value)
+        self.result_button = make_button(tr("登记处理结果"), "record_result", self.record_result)
         self.rows["record_result"] = hbox(self.result, self.satisfaction, self.result_button)
         layout.addWidget(self.rows["record_result"])
 
@@ -170,10 +170,10 @@ class ContactPanel(QGroupBox):
             ("update_complaint", self.complaint_button),
         ):
             if action in live:
-                button.setText(self.tr(live[action]))
+                button.setText(tr(live[action]))
         if view is None:
             self.complaint_box.setVisible(False)
-            self.summary.setText(self.tr("在左边的登记表中选择一条，查看详情并处理。"))
+            self.summary.setText(tr("在左边的登记表中选择一条，查看详情并处理。"))
             return
         self.complaint_box.setVisible("dept_contact" in live or "update_complaint" in live)
         self.contact_button.setVisible("dept_contact" in live)
@@ -195,40 +195,52 @@ class ContactPanel(QGroupBox):
         if reason:
             self.archive_button.setVisible(True)
             self.archive_button.setEnabled(False)
-            self.archive_button.setToolTip(self.tr(reason))
-            self.message.setText(self.tr(reason))
+            self.archive_button.setToolTip(tr(reason))
+            self.message.setText(tr(reason))
 
     def _summary(self, v: Any) -> str:
         satisfaction = labels(Satisfaction).get(v.satisfaction or "", v.satisfaction)
-        solvable = {True: "能", False: "不能"}.get(v.solvable)
+        solvable = {True: tr("能"), False: tr("不能")}.get(v.solvable)
         relayed = " ".join(filter(None, (v.relayed_department_label, v.relayed_to)))
         pairs: list[tuple[str, object]] = [
-            ("时间", shown_time(v.at, "%Y-%m-%d %H:%M")),
-            ("方式", v.method_label),
-            ("房号", v.unit_code),
-            ("来访/来电人", v.caller_name),
-            ("联系电话", v.phone),
-            ("事由类别", v.kind_label),
-            ("内容", v.content),
-            ("登记人", v.recorded_by),
-            ("转达", f"{relayed}（{shown_time(v.relayed_at)}）" if v.relayed_at else relayed),
+            (tr("时间"), shown_time(v.at, "%Y-%m-%d %H:%M")),
+            (tr("方式"), v.method_label),
+            (tr("房号"), shown_unit_codes(v.unit_code or "")),
+            (tr("来访/来电人"), v.caller_name),
+            (tr("联系电话"), v.phone),
+            (tr("事由类别"), v.kind_label),
+            (tr("内容"), v.content),
+            (tr("登记人"), v.recorded_by),
+            (
+                tr("转达"),
+                tr("{relayed}（{0}）").format(shown_time(v.relayed_at), relayed=relayed)
+                if v.relayed_at
+                else relayed,
+            ),
         ]
         if v.is_complaint:
             pairs += [
-                ("被投诉部门", v.complained_department_label),
-                ("部门联系住户", shown_time(v.dept_contact_at)),
-                ("补救措施", v.remedy),
-                ("能否解决", solvable),
-                ("答复", v.answer),
-                ("回访期限", shown_time(v.visit_due_at)),
+                (tr("被投诉部门"), v.complained_department_label),
+                (tr("部门联系住户"), shown_time(v.dept_contact_at)),
+                (tr("补救措施"), v.remedy),
+                (tr("能否解决"), solvable),
+                (tr("答复"), v.answer),
+                (tr("回访期限"), shown_time(v.visit_due_at)),
             ]
         pairs += [
-            ("处理结果", f"{v.result}（{shown_time(v.result_at)}）" if v.result_at else v.result),
-            ("满意度", satisfaction),
-            ("归档", shown_time(v.archived_at)),
-            ("作废原因", v.void_reason),
+            (
+                tr("处理结果"),
+                tr("{0}（{1}）").format(v.result, shown_time(v.result_at))
+                if v.result_at
+                else v.result,
+            ),
+            (tr("满意度"), satisfaction),
+            (tr("归档"), shown_time(v.archived_at)),
+            (tr("作废原因"), v.void_reason),
         ]
-        head = f"<p style='font-size:12pt'><b>{escape(v.number)}</b>　{escape(v.state_label)}</p>"
+        head = tr("<p style='font-size:12pt'><b>{0}</b>　{1}</p>").format(
+            escape(v.number), escape(v.state_label)
+        )
         return head + overdue_warning(v) + html_lines(pairs)
 
     # -- steps --------------------------------------------------------------------------------
@@ -306,7 +318,7 @@ class ContactPanel(QGroupBox):
     def void(self) -> Any:
         """Void the entry with a reason asked for."""
         v = self.view
-        reason, ok = QInputDialog.getText(self, self.tr("作废"), self.tr("作废原因："))
+        reason, ok = QInputDialog.getText(self, tr("作废"), tr("作废原因："))
         if not ok:
             return None
         return self._run(

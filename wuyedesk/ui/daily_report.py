@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.roles import MANAGERS
+from wuyedesk.i18n import tr
 from wuyedesk.services import daily_reports
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
@@ -43,16 +44,16 @@ from wuyedesk.ui.record_table import RecordTable, make_button, shown_time
 
 Clock = Callable[[], datetime]
 TEXTS = (
-    ("done_text", "已完成工作"),
-    ("undone_text", "未完成工作（及原因）"),
-    ("coordination_text", "需协调事项"),
+    ("done_text", tr("已完成工作")),
+    ("undone_text", tr("未完成工作（及原因）")),
+    ("coordination_text", tr("需协调事项")),
 )
-NOT_STARTED = "未填写"
+NOT_STARTED = tr("未填写")
 Row = ReportView | str  # a name alone: a reporter who has not started the day's report
 ROWS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("呈报人", lambda r: r if isinstance(r, str) else r.staff_name),
-    ("状态", lambda r: NOT_STARTED if isinstance(r, str) else r.state_label),
-    ("呈报时间", lambda r: "" if isinstance(r, str) else shown_time(r.submitted_at)),
+    (tr("呈报人"), lambda r: r if isinstance(r, str) else r.staff_name),
+    (tr("状态"), lambda r: NOT_STARTED if isinstance(r, str) else r.state_label),
+    (tr("呈报时间"), lambda r: "" if isinstance(r, str) else shown_time(r.submitted_at)),
 )
 
 
@@ -122,10 +123,10 @@ class ReportSheet(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, own: bool = False) -> None:
         super().__init__(parent)
-        holding = "我手上未办结的记录" if own else "手上未办结的记录"
+        holding = tr("我手上未办结的记录") if own else tr("手上未办结的记录")
         self.heading = _named(QLabel(), "heading")
         self.counts = _named(QTableWidget(0, 2), "counts")
-        self.counts.setHorizontalHeaderLabels([self.tr("事项"), self.tr("数量")])
+        self.counts.setHorizontalHeaderLabels([tr("事项"), tr("数量")])
         self.counts.verticalHeader().setVisible(False)
         header = self.counts.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -133,15 +134,15 @@ class ReportSheet(QWidget):
         self.counts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.open_items = _named(QListWidget(), "open_items")
         self.texts = {name: _text_box(name) for name, _ in TEXTS}
-        self.form = _form_widget(tuple((n, self.tr(c), self.texts[n]) for n, c in TEXTS))
+        self.form = _form_widget(tuple((n, tr(c), self.texts[n]) for n, c in TEXTS))
         self.review = _named(QLabel(), "review")
         self.review.setWordWrap(True)
         self.review.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.review_box = QGroupBox(self.tr("主管审阅"))
+        self.review_box = QGroupBox(tr("主管审阅"))
         QVBoxLayout(self.review_box).addWidget(self.review)
         counted = QHBoxLayout()
-        for caption, widget in (("今日工作统计", self.counts), (holding, self.open_items)):
-            box = QGroupBox(self.tr(caption))
+        for caption, widget in ((tr("今日工作统计"), self.counts), (holding, self.open_items)):
+            box = QGroupBox(tr(caption))
             QVBoxLayout(box).addWidget(widget)
             box.setMaximumHeight(190)
             counted.addWidget(box, 1)
@@ -167,7 +168,7 @@ class ReportSheet(QWidget):
             self.review_box.setVisible(False)
             return
         self.heading.setText(
-            self.tr("<b>{0}</b>（{1}）　日期 {2:%Y-%m-%d}　状态：<b>{3}</b>").format(
+            tr("<b>{0}</b>（{1}）　日期 {2:%Y-%m-%d}　状态：<b>{3}</b>").format(
                 escape(view.staff_name), view.role_label, view.day, view.state_label
             )
         )
@@ -176,7 +177,7 @@ class ReportSheet(QWidget):
             self.counts.insertRow(row)
             self.counts.setItem(row, 0, QTableWidgetItem(label))
             self.counts.setItem(row, 1, QTableWidgetItem(str(n)))
-        self.open_items.addItems(view.open_items or [self.tr("（无）")])
+        self.open_items.addItems(view.open_items or [tr("（无）")])
         self.review_box.setVisible(bool(view.reviewed_at or view.review_comment))
         self.review.setText(self._review_text(view))
 
@@ -184,10 +185,10 @@ class ReportSheet(QWidget):
         lines: list[str] = []
         if view.reviewed_at is not None:
             signed = shown_time(view.reviewed_at, "%Y-%m-%d %H:%M")
-            lines.append(self.tr("审阅人：{0}　　审阅时间：{1}").format(view.reviewer, signed))
-        lines.append(self.tr("审阅意见：{0}").format(view.review_comment or ""))
+            lines.append(tr("审阅人：{0}　　审阅时间：{1}").format(view.reviewer, signed))
+        lines.append(tr("审阅意见：{0}").format(view.review_comment or ""))
         if view.next_day_tasks:
-            lines.append(self.tr("次日工作安排：{0}").format(view.next_day_tasks))
+            lines.append(tr("次日工作安排：{0}").format(view.next_day_tasks))
         return "<br>".join(escape(line).replace("\n", "<br>") for line in lines)
 
 
@@ -205,7 +206,7 @@ class DailyReportWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.office, self.actor, self.clock = office, actor, clock
         self.setObjectName("daily_report")
-        self.setWindowTitle(self.tr("日工作呈报表"))
+        self.setWindowTitle(tr("日工作呈报表"))
         self.resize(1100, 760)
         self.view: ReportView | None = None
         self.rows: list[Row] = []
@@ -222,9 +223,7 @@ class DailyReportWindow(QWidget):
             self._build_supervisor(layout)
         else:
             self.day.setVisible(False)
-            layout.addWidget(
-                QLabel(self.tr("日工作呈报表由文员、助理和服务台人员填写，主管审阅。"))
-            )
+            layout.addWidget(QLabel(tr("日工作呈报表由文员、助理和服务台人员填写，主管审阅。")))
             layout.addStretch(1)
             return
         self.day.dateChanged.connect(lambda _d: self.refresh())
@@ -244,9 +243,7 @@ class DailyReportWindow(QWidget):
         return self.day.date().toPython()  # type: ignore[return-value]
 
     def _top_row(self, title: str, *buttons: QWidget) -> QWidget:
-        return _row(
-            QLabel(self.tr("<b>{0}</b>　日期").format(self.tr(title))), self.day, None, *buttons
-        )
+        return _row(QLabel(tr("<b>{0}</b>　日期").format(tr(title))), self.day, None, *buttons)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
@@ -254,11 +251,11 @@ class DailyReportWindow(QWidget):
 
     # -- the reporter -------------------------------------------------------------------------
     def _build_reporter(self, layout: QVBoxLayout) -> None:
-        self.setWindowTitle(self.tr("我的日工作呈报表"))
+        self.setWindowTitle(tr("我的日工作呈报表"))
         tasks = daily_reports.assignments_for(self.office, self.actor, now=self.now())
         shown = escape(tasks or "").replace("\n", "<br>")
         self.assignments = _named(
-            QLabel(self.tr("<b>主管安排的今日工作：</b><br>") + shown), "assignments"
+            QLabel(tr("<b>主管安排的今日工作：</b><br>") + shown), "assignments"
         )
         self.assignments.setWordWrap(True)
         self.assignments.setStyleSheet(
@@ -266,12 +263,12 @@ class DailyReportWindow(QWidget):
         )
         self.assignments.setVisible(bool(tasks))
         layout.addWidget(self.assignments)
-        self.save_button = make_button(self.tr("保存"), "save", self.save)
-        self.submit_button = make_button(self.tr("呈报"), "submit", self.submit)
-        self.print_button = make_button(self.tr("打印"), "print", self.print_report)
+        self.save_button = make_button(tr("保存"), "save", self.save)
+        self.submit_button = make_button(tr("呈报"), "submit", self.submit)
+        self.print_button = make_button(tr("打印"), "print", self.print_report)
         layout.addWidget(
             self._top_row(
-                "我的日工作呈报表", self.save_button, self.submit_button, self.print_button
+                tr("我的日工作呈报表"), self.save_button, self.submit_button, self.print_button
             )
         )
         self.sheet = ReportSheet(self, own=True)
@@ -302,7 +299,7 @@ class DailyReportWindow(QWidget):
         saved = run_form(self.sheet.form, self._save_call)
         if saved is not None:
             self._show_own(saved)
-            self._say(self.tr("已保存 {0}").format(shown_time(self.now(), "%H:%M")))
+            self._say(tr("已保存 {0}").format(shown_time(self.now(), "%H:%M")))
         return saved
 
     def submit(self) -> ReportView | None:
@@ -316,17 +313,17 @@ class DailyReportWindow(QWidget):
 
         done = run_form(self.sheet.form, call)
         if done is None:
-            self._say(self.tr("未呈报，请按提示修改"), error=True)
+            self._say(tr("未呈报，请按提示修改"), error=True)
             return None
         self._show_own(done)
-        self._say(self.tr("已呈报主管 {0}").format(shown_time(self.now(), "%H:%M")))
+        self._say(tr("已呈报主管 {0}").format(shown_time(self.now(), "%H:%M")))
         return done
 
     # -- the supervisor -----------------------------------------------------------------------
     def _build_supervisor(self, layout: QVBoxLayout) -> None:
-        self.print_button = make_button(self.tr("打印"), "print", self.print_report)
+        self.print_button = make_button(tr("打印"), "print", self.print_report)
         self.print_button.setEnabled(False)
-        layout.addWidget(self._top_row("日工作呈报表审阅", self.print_button))
+        layout.addWidget(self._top_row(tr("日工作呈报表审阅"), self.print_button))
         self.table = RecordTable(ROWS, self)
         self.table.setObjectName("reporters")
         self.table.picked.connect(self._picked)
@@ -337,12 +334,12 @@ class DailyReportWindow(QWidget):
             box.setMaximumHeight(90)  # the report above is what the supervisor reads
         self.review_form = _form_widget(
             (
-                ("review_comment", self.tr("审阅意见"), self.comment),
-                ("next_day_tasks", self.tr("次日工作安排"), self.tasks),
+                ("review_comment", tr("审阅意见"), self.comment),
+                ("next_day_tasks", tr("次日工作安排"), self.tasks),
             )
         )
-        self.review_button = make_button(self.tr("审阅签名"), "review", self.review)
-        self.send_back_button = make_button(self.tr("退回修改"), "send_back", self.send_back)
+        self.review_button = make_button(tr("审阅签名"), "review", self.review)
+        self.send_back_button = make_button(tr("退回修改"), "send_back", self.send_back)
         buttons = _row(None, self.send_back_button, self.review_button)
         self.review_part = _stack(self.review_form, buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -353,20 +350,22 @@ class DailyReportWindow(QWidget):
         layout.addWidget(self.message)
 
     def _spot_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("抽查记录"))
+        box = QGroupBox(tr("抽查记录"))
         self.spot_staff = _named(QComboBox(), "staff_id")
-        self.spot_staff.addItem(self.tr("（不指定员工）"), None)
+        self.spot_staff.addItem(tr("（不指定员工）"), None)
         for person in staff_service.list_staff(self.office):
             if person.id != self.actor.staff_id:
-                self.spot_staff.addItem(f"{person.name}（{person.role_label}）", person.id)
+                self.spot_staff.addItem(
+                    tr("{0}（{1}）").format(person.name, person.role_label), person.id
+                )
         self.spot_checked = _named(QLineEdit(), "checked")
         self.spot_found = _named(QLineEdit(), "found")
-        self.spot_corrected = _named(QCheckBox(self.tr("已纠正")), "corrected")
+        self.spot_corrected = _named(QCheckBox(tr("已纠正")), "corrected")
         self.spot_form = _form_widget(
             (
-                ("staff_id", self.tr("被抽查人"), self.spot_staff),
-                ("checked", self.tr("抽查内容"), self.spot_checked),
-                ("found", self.tr("发现问题"), self.spot_found),
+                ("staff_id", tr("被抽查人"), self.spot_staff),
+                ("checked", tr("抽查内容"), self.spot_checked),
+                ("found", tr("发现问题"), self.spot_found),
                 ("corrected", "", self.spot_corrected),
             )
         )
@@ -374,7 +373,7 @@ class DailyReportWindow(QWidget):
         self.spot_saved.setStyleSheet("color: #2e7d32;")
         row = QHBoxLayout()
         row.addWidget(self.spot_saved, 1)
-        row.addWidget(make_button(self.tr("记录抽查"), "record_spot_check", self.record_spot_check))
+        row.addWidget(make_button(tr("记录抽查"), "record_spot_check", self.record_spot_check))
         layout = QVBoxLayout(box)
         layout.addWidget(self.spot_form)
         layout.addLayout(row)
@@ -393,7 +392,7 @@ class DailyReportWindow(QWidget):
         # Only a submitted report waits for the supervisor; a signed one shows its 主管审阅 box.
         self.review_part.setVisible(bool(actions))
         if isinstance(row, str):
-            self.sheet.heading.setText(self.tr("{0} 当天还没有填写呈报表").format(escape(row)))
+            self.sheet.heading.setText(tr("{0} 当天还没有填写呈报表").format(escape(row)))
 
     def _review(self, send_back: bool) -> ReportView | None:
         view = self.view
@@ -413,7 +412,7 @@ class DailyReportWindow(QWidget):
             ),
         )
         if done is not None:
-            self._say(self.tr("{0}：{1}").format(done.staff_name, done.state_label))
+            self._say(tr("{0}：{1}").format(done.staff_name, done.state_label))
             self.refresh(select=done.staff_name)
         return done
 
@@ -442,7 +441,7 @@ class DailyReportWindow(QWidget):
         )
         if check_id is not None:
             self.spot_saved.setText(
-                self.tr("已记录抽查：{0}　{1}").format(
+                tr("已记录抽查：{0}　{1}").format(
                     self.spot_staff.currentText(), shown_time(self.now(), "%m-%d %H:%M")
                 )
             )
@@ -459,7 +458,9 @@ class DailyReportWindow(QWidget):
         view = self.view
         if view is None:
             return None
-        out = preview_path(f"日工作呈报表_{view.day:%Y-%m-%d}_{view.staff_name}.pdf")
+        out = preview_path(
+            tr("日工作呈报表_{0:%Y-%m-%d}_{1}.pdf").format(view.day, view.staff_name)
+        )
         try:
             report_printing.print_daily_report(self.office, self.actor, view.id, out)
         except UserError as exc:

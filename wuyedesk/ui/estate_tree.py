@@ -8,6 +8,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services.estate import BuildingNode
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -52,7 +54,6 @@ def build_tree(
     estate_name: str, buildings: list[BuildingNode]
 ) -> tuple[TreeNode, dict[str, TreeNode]]:
     """Turn the service's building list into tree nodes; return the root and units by code."""
-    tr = EstateTreeModel.tr
     root = TreeNode("estate", estate_name)
     by_code: dict[str, TreeNode] = {}
     for building in buildings:
@@ -148,9 +149,9 @@ class EstateTreeModel(QAbstractItemModel):
         """Return a row's text with its counts."""
         if node.kind == "unit":
             if node.residents:
-                return self.tr("{room}　{n} 人").format(room=node.label, n=node.residents)
+                return tr("{room}　{n} 人").format(room=node.label, n=node.residents)
             return node.label
-        return self.tr("{label}（{units} 户 · {residents} 人）").format(
+        return tr("{label}（{units} 户 · {residents} 人）").format(
             label=node.label, units=node.units, residents=node.residents
         )
 
@@ -173,12 +174,10 @@ class EstateTreeModel(QAbstractItemModel):
             return QBrush(QColor(STALE_COLOR))
         if role == Qt.ItemDataRole.ToolTipRole:
             if node.kind == "unit":
-                tip = node.code or ""
-                return tip + (
-                    self.tr("\n资料待更新（{0} 人）").format(node.stale) if node.stale else ""
-                )
+                tip = shown_unit_codes(node.code or "")
+                return tip + (tr("\n资料待更新（{0} 人）").format(node.stale) if node.stale else "")
             if node.stale:
-                return self.tr("资料待更新：{0} 位住户").format(node.stale)
+                return tr("资料待更新：{0} 位住户").format(node.stale)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

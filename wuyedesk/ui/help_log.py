@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import HelpType, is_special, labels
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import help_requests, help_views
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -47,7 +49,7 @@ EARLIEST = date(2000, 1, 1)
 
 
 def _place(v: Any) -> str:
-    return getattr(v, "unit_code", None) or getattr(v, "location", None) or ""
+    return shown_unit_codes(getattr(v, "unit_code", None) or getattr(v, "location", None) or "")
 
 
 def _linked(v: Any) -> str:
@@ -55,15 +57,15 @@ def _linked(v: Any) -> str:
 
 
 COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("编号", lambda v: v.number),
-    ("时间", lambda v: shown_time(v.at)),
-    ("类别", lambda v: v.category_label),
-    ("求助类型", lambda v: v.help_type_label),
-    ("求助人", lambda v: v.requester_name),
-    ("楼层/房号", _place),
-    ("内容", lambda v: v.content),
-    ("状态", lambda v: v.state_label),
-    ("关联单号", _linked),
+    (tr("编号"), lambda v: v.number),
+    (tr("时间"), lambda v: shown_time(v.at)),
+    (tr("类别"), lambda v: v.category_label),
+    (tr("求助类型"), lambda v: v.help_type_label),
+    (tr("求助人"), lambda v: v.requester_name),
+    (tr("楼层/房号"), _place),
+    (tr("内容"), lambda v: v.content),
+    (tr("状态"), lambda v: v.state_label),
+    (tr("关联单号"), _linked),
 )
 SPECIAL_STYLE = (
     f"QGroupBox#help_entry {{ background-color: {SPECIAL_TINT}; border: 2px solid {ERROR_COLOR};"
@@ -87,15 +89,15 @@ class HelpLogWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.office, self.actor, self.clock = office, actor, clock
         self.setObjectName("help_log")
-        self.setWindowTitle(self.tr("业户求助信息登记表"))
+        self.setWindowTitle(tr("业户求助信息登记表"))
         self.resize(1180, 780)
         self.form = load_form("help_request", self)
         self.fields = field_widgets(self.form)
         self.help_type = self.fields["help_type"]
         assert isinstance(self.help_type, QComboBox)
         for value, text in labels(HelpType).items():
-            self.help_type.addItem(self.tr(text), value)
-        self.entry = QGroupBox(self.tr("接报求助"))
+            self.help_type.addItem(tr(text), value)
+        self.entry = QGroupBox(tr("接报求助"))
         self.entry.setObjectName("help_entry")
         entry_layout = QVBoxLayout(self.entry)
         entry_layout.addWidget(self.form)
@@ -111,7 +113,9 @@ class HelpLogWindow(QWidget):
         lower.setStretchFactor(0, 1)
         lower.setSizes([700, 480])
         self.scope, self.date_from, self.date_to, filters = date_filters(
-            self, ("今日", "按日期范围", "全部未结", "全部超时", "特别求助"), self.refresh
+            self,
+            (tr("今日"), tr("按日期范围"), tr("全部未结"), tr("全部超时"), tr("特别求助")),
+            self.refresh,
         )
         filters.addStretch(1)
         layout = QVBoxLayout(self)
@@ -140,12 +144,10 @@ class HelpLogWindow(QWidget):
         special = self.is_special()
         self.entry.setProperty("special", special)
         self.entry.setStyleSheet(SPECIAL_STYLE if special else "")
-        self.entry.setTitle(
-            self.tr("接报求助 — 特别求助，立即处理") if special else self.tr("接报求助")
-        )
+        self.entry.setTitle(tr("接报求助 — 特别求助，立即处理") if special else tr("接报求助"))
         category = self.form.findChild(QLabel, "category")
         if category is not None:
-            category.setText(self.tr("特别求助") if special else self.tr("一般求助"))
+            category.setText(tr("特别求助") if special else tr("一般求助"))
             category.setStyleSheet(
                 f"font-weight: bold; color: {ERROR_COLOR if special else '#333'};"
             )
@@ -179,7 +181,7 @@ class HelpLogWindow(QWidget):
         if view is None:
             return None
         self.clear_form()
-        self.saved_label.setText(self.tr("已登记 {0}").format(view.number))
+        self.saved_label.setText(tr("已登记 {0}").format(view.number))
         self.refresh(select_id=view.id)
         return view
 

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import Department, labels
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import help_requests
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -31,7 +33,11 @@ from wuyedesk.ui.contact_panel import html_lines
 from wuyedesk.ui.pdf_preview import preview_path, show_pdf
 from wuyedesk.ui.record_table import hbox, make_button, overdue_warning, run_step, shown_time
 
-CONVERSIONS = (("contact", "转为登记"), ("repair", "转为维修单"), ("enquiry", "转为咨询"))
+CONVERSIONS = (
+    ("contact", tr("转为登记")),
+    ("repair", tr("转为维修单")),
+    ("enquiry", tr("转为咨询")),
+)
 STEP_MOVES = frozenset({"dispatch", "arrive", "handle"})
 NOTED_STEPS = ("sent", "confirmed")  # who was sent; the situation found
 STEP_LOG_STYLE = (
@@ -51,7 +57,7 @@ class HelpPanel(QGroupBox):
 
     def __init__(self, office: OfficeFile, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("求助详情"))
+        self.setTitle(tr("求助详情"))
         self.setObjectName("help_panel")
         self.office, self.actor = office, actor
         self.view: Any = None
@@ -73,10 +79,10 @@ class HelpPanel(QGroupBox):
         self._build_enquiry(layout)
         self.handle_result = QLineEdit()
         self.handle_result.setObjectName("handle_result")
-        self.handle_result.setPlaceholderText(self.tr("处理经过 / 结果"))
-        self.handle_button = make_button(self.tr("处理完毕"), "handle", self.handle)
-        self.close_button = make_button(self.tr("完成"), "close", self.close_request)
-        self.void_button = make_button(self.tr("作废…"), "void", self.void)
+        self.handle_result.setPlaceholderText(tr("处理经过 / 结果"))
+        self.handle_button = make_button(tr("处理完毕"), "handle", self.handle)
+        self.close_button = make_button(tr("完成"), "close", self.close_request)
+        self.void_button = make_button(tr("作废…"), "void", self.void)
         self.rows: dict[str, QWidget] = {
             "handle": hbox(self.handle_result, self.handle_button),
             "close": self.close_button,
@@ -89,20 +95,20 @@ class HelpPanel(QGroupBox):
 
     # -- building -----------------------------------------------------------------------------
     def _build_steps(self, layout: QVBoxLayout) -> None:
-        self.step_log = QGroupBox(self.tr("特别求助处理经过（每步点一下，自动记下时间和人员）"))
+        self.step_log = QGroupBox(tr("特别求助处理经过（每步点一下，自动记下时间和人员）"))
         self.step_log.setObjectName("step_log")
         self.step_log.setStyleSheet(STEP_LOG_STYLE)
         grid = QGridLayout(self.step_log)
         self.step_note = QLineEdit()
         self.step_note.setObjectName("step_note")
         self.step_note.setPlaceholderText(
-            self.tr("通知了谁 / 现场情况（「通知最近人员」「现场情况确认」须先在此填写）")
+            tr("通知了谁 / 现场情况（「通知最近人员」「现场情况确认」须先在此填写）")
         )
         grid.addWidget(self.step_note, 0, 0, 1, 2)
         self.step_buttons: dict[str, QPushButton] = {}
         self.step_done: dict[str, QLabel] = {}
         for row, (step, text) in enumerate(help_requests.SPECIAL_STEPS.items(), start=1):
-            button = make_button(self.tr(text), f"step_{step}", lambda s=step: self.log_step(s))
+            button = make_button(tr(text), f"step_{step}", lambda s=step: self.log_step(s))
             done = QLabel()
             done.setObjectName(f"step_{step}_done")
             done.setWordWrap(True)
@@ -114,7 +120,7 @@ class HelpPanel(QGroupBox):
 
     def _build_general(self, layout: QVBoxLayout) -> None:
         self.convert_buttons = {
-            into: make_button(self.tr(text), f"convert_{into}", lambda i=into: self.convert(i))
+            into: make_button(tr(text), f"convert_{into}", lambda i=into: self.convert(i))
             for into, text in CONVERSIONS
         }
         self.linked = QLabel()
@@ -123,13 +129,13 @@ class HelpPanel(QGroupBox):
         layout.addWidget(self.convert_row)
 
     def _build_enquiry(self, layout: QVBoxLayout) -> None:
-        self.enquiry_box = QGroupBox(self.tr("咨询答复"))
+        self.enquiry_box = QGroupBox(tr("咨询答复"))
         self.enquiry_box.setObjectName("enquiry_box")
         self.answer = QPlainTextEdit()
         self.answer.setObjectName("answer")
         self.answer.setMaximumHeight(90)
-        self.answer_button = make_button(self.tr("答复"), "answer", self.answer_enquiry)
-        self.print_button = make_button(self.tr("打印书面答复…"), "print_answer", self.print_answer)
+        self.answer_button = make_button(tr("答复"), "answer", self.answer_enquiry)
+        self.print_button = make_button(tr("打印书面答复…"), "print_answer", self.print_answer)
         box = QVBoxLayout(self.enquiry_box)
         box.addWidget(self.answer)
         box.addWidget(hbox(self.answer_button, self.print_button))
@@ -150,7 +156,7 @@ class HelpPanel(QGroupBox):
         if view is None:
             for part in (self.step_log, self.convert_row, self.enquiry_box):
                 part.setVisible(False)
-            self.summary.setText(self.tr("在左边的列表中选择一条求助，查看详情并处理。"))
+            self.summary.setText(tr("在左边的列表中选择一条求助，查看详情并处理。"))
             return
         # Steps are stamped while the workflow still has a special-help move to make.
         is_open = bool(STEP_MOVES & set(live))
@@ -164,7 +170,7 @@ class HelpPanel(QGroupBox):
         self.convert_row.setVisible(not view.is_special and ("convert" in live or bool(linked)))
         for button in self.convert_buttons.values():
             button.setVisible("convert" in live)
-        self.linked.setText(self.tr("已转为 {0}").format(linked) if linked else "")
+        self.linked.setText(tr("已转为 {0}").format(linked) if linked else "")
         is_enquiry = view.help_type == "enquiry"
         self.enquiry_box.setVisible(is_enquiry)
         self.answer.setPlainText(view.answer or "")
@@ -174,33 +180,36 @@ class HelpPanel(QGroupBox):
         self.summary.setText(self._summary(view))
 
     def _step_text(self, entry: Any) -> str:
-        text = f"✓ {shown_time(entry.at)}　{entry.staff_name}"
-        return f"{text}　{entry.note}" if entry.note else text
+        text = tr("✓ {0}　{1}").format(shown_time(entry.at), entry.staff_name)
+        return tr("{text}　{0}").format(entry.note, text=text) if entry.note else text
 
     def _summary(self, v: Any) -> str:
         enquiry = ""
         if v.help_type == "enquiry":
-            enquiry = "书面" if v.written else "口头"
+            enquiry = tr("书面") if v.written else tr("口头")
             if getattr(v, "confidential", False):
-                enquiry += "，涉及保密"
+                enquiry += tr("，涉及保密")
         pairs: list[tuple[str, object]] = [
-            ("求助时间", shown_time(v.at, "%Y-%m-%d %H:%M")),
-            ("求助人", v.requester_name),
-            ("楼层/房号", getattr(v, "unit_code", None) or getattr(v, "location", None)),
-            ("联系电话", getattr(v, "phone", None)),
-            ("求助类型", v.help_type_label),
-            ("内容", v.content),
-            ("接报人", v.received_by),
-            ("咨询方式", enquiry),
-            ("答复期限", shown_time(v.answer_due) if v.written and v.answer_due else ""),
-            ("处理结果", getattr(v, "result", None)),
+            (tr("求助时间"), shown_time(v.at, "%Y-%m-%d %H:%M")),
+            (tr("求助人"), v.requester_name),
+            (
+                tr("楼层/房号"),
+                shown_unit_codes(
+                    getattr(v, "unit_code", None) or getattr(v, "location", None) or ""
+                ),
+            ),
+            (tr("联系电话"), getattr(v, "phone", None)),
+            (tr("求助类型"), v.help_type_label),
+            (tr("内容"), v.content),
+            (tr("接报人"), v.received_by),
+            (tr("咨询方式"), enquiry),
+            (tr("答复期限"), shown_time(v.answer_due) if v.written and v.answer_due else ""),
+            (tr("处理结果"), getattr(v, "result", None)),
         ]
         color = ERROR_COLOR if v.is_special else "#333333"
-        head = (
-            f"<p style='font-size:12pt'><b>{escape(v.number)}</b>　"
-            f"<span style='color:{color}'>{escape(v.category_label)}</span>　"
-            f"{escape(v.state_label)}</p>"
-        )
+        head = tr(
+            "<p style='font-size:12pt'><b>{0}</b>　<span style='color:{color}'>{1}</span>　{2}</p>"
+        ).format(escape(v.number), escape(v.category_label), escape(v.state_label), color=color)
         return head + overdue_warning(v) + html_lines(pairs)
 
     # -- steps --------------------------------------------------------------------------------
@@ -227,7 +236,7 @@ class HelpPanel(QGroupBox):
         if into == "contact" and v.help_type == "complaint":
             names = labels(Department)
             chosen, ok = QInputDialog.getItem(
-                self, self.tr("转为登记"), self.tr("被投诉部门："), list(names.values()), 0, False
+                self, tr("转为登记"), tr("被投诉部门："), list(names.values()), 0, False
             )
             if not ok:
                 return None
@@ -273,7 +282,7 @@ class HelpPanel(QGroupBox):
     def void(self) -> Any:
         """Void the request with a reason asked for."""
         v = self.view
-        reason, ok = QInputDialog.getText(self, self.tr("作废"), self.tr("作废原因："))
+        reason, ok = QInputDialog.getText(self, tr("作废"), tr("作废原因："))
         if not ok:
             return None
         return self._run(
@@ -287,12 +296,12 @@ class HelpPanel(QGroupBox):
         from wuyedesk.services import printing  # the PDF renderer loads only when printing
 
         number = self.view.number
-        out = preview_path(f"书面答复_{number}.pdf")
+        out = preview_path(tr("书面答复_{number}.pdf").format(number=number))
         try:
             printing.print_enquiry_answer(self.office, self.actor, number, out)
         except UserError as exc:
             self.message.setText(exc.message)
-            QMessageBox.warning(self, self.tr("未打印"), exc.message)
+            QMessageBox.warning(self, tr("未打印"), exc.message)
             return None
         self.preview = show_pdf(out, self.window())
         return out

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wuyedesk.i18n import tr
 from wuyedesk.lazy import lazy_module
 from wuyedesk.services.context import Actor
 
@@ -131,9 +132,7 @@ class IdleLock(QObject):
 
     def countdown_text(self) -> str:
         """Return the status bar's text, e.g. '4:59 后锁定'."""
-        return QCoreApplication.translate("IdleLock", "{0} 后锁定").format(
-            format_countdown(self.remaining())
-        )
+        return tr("{0} 后锁定").format(format_countdown(self.remaining()))
 
     def check(self) -> None:
         """Emit the countdown and whichever lock is due (each once per idle spell)."""

@@ -23,34 +23,35 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.services import resident_import
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
 
 # What a column can hold, in the order the combo offers it ("" = not imported).
 IMPORT_FIELDS = (
-    ("", "（不导入）"),
-    ("unit", "房号"),
-    ("building", "楼栋"),
-    ("entrance", "单元"),
-    ("name", "姓名"),
-    ("role", "身份"),
-    ("gender", "性别"),
-    ("phone", "手机"),
-    ("landline", "固话"),
-    ("id_type", "证件类型"),
-    ("id_number", "证件号码"),
-    ("employer", "工作单位"),
-    ("emergency_name", "紧急联系人"),
-    ("emergency_phone", "紧急联系电话"),
-    ("moved_in", "入住日期"),
-    ("possession_date", "收楼日期"),
-    ("area", "建筑面积"),
-    ("plate", "车牌号"),
-    ("habits", "生活习惯及常住情况"),
-    ("consent_disclose", "同意对外提供"),
+    ("", tr("（不导入）")),
+    ("unit", tr("房号")),
+    ("building", tr("楼栋")),
+    ("entrance", tr("单元")),
+    ("name", tr("姓名")),
+    ("role", tr("身份")),
+    ("gender", tr("性别")),
+    ("phone", tr("手机")),
+    ("landline", tr("固话")),
+    ("id_type", tr("证件类型")),
+    ("id_number", tr("证件号码")),
+    ("employer", tr("工作单位")),
+    ("emergency_name", tr("紧急联系人")),
+    ("emergency_phone", tr("紧急联系电话")),
+    ("moved_in", tr("入住日期")),
+    ("possession_date", tr("收楼日期")),
+    ("area", tr("建筑面积")),
+    ("plate", tr("车牌号")),
+    ("habits", tr("生活习惯及常住情况")),
+    ("consent_disclose", tr("同意对外提供")),
 )
-PROBLEM_HEADINGS = ("行号", "列", "原因")
+PROBLEM_HEADINGS = (tr("行号"), tr("列"), tr("原因"))
 
 
 def _table(headings: list[str]) -> QTableWidget:
@@ -69,17 +70,15 @@ class FilePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle(self.tr("选择 Excel 文件"))
+        self.setTitle(tr("选择 Excel 文件"))
         self.setSubTitle(
-            self.tr(
-                "选择管理处现有的住户名单（.xlsx）。下一步核对各列的含义，此时不会写入任何内容。"
-            )
+            tr("选择管理处现有的住户名单（.xlsx）。下一步核对各列的含义，此时不会写入任何内容。")
         )
         self.path = QLineEdit()
         self.path.setObjectName("path")
-        self.path.setPlaceholderText(self.tr("住户名单.xlsx"))
+        self.path.setPlaceholderText(tr("住户名单.xlsx"))
         self.path.textChanged.connect(lambda _t: self.completeChanged.emit())
-        browse = QPushButton(self.tr("浏览…"))
+        browse = QPushButton(tr("浏览…"))
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -91,7 +90,7 @@ class FilePage(QWizardPage):
     def browse(self) -> None:
         """Pick the workbook with the file dialog."""
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择住户名单"), "", self.tr("Excel 工作簿 (*.xlsx *.xlsm)")
+            self, tr("选择住户名单"), "", tr("Excel 工作簿 (*.xlsx *.xlsm)")
         )
         if path:
             self.path.setText(path)
@@ -105,7 +104,7 @@ class FilePage(QWizardPage):
         try:
             self.owner.table = resident_import.read_sheet(Path(self.path.text().strip()))
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法读取"), exc.message)
+            QMessageBox.warning(self, tr("无法读取"), exc.message)
             return False
         return True
 
@@ -116,10 +115,10 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle(self.tr("核对各列"))
+        self.setTitle(tr("核对各列"))
         self.info = QLabel()
         self.info.setWordWrap(True)
-        self.table = _table([self.tr("Excel 列标题"), self.tr("示例"), self.tr("导入为")])
+        self.table = _table([tr("Excel 列标题"), tr("示例"), tr("导入为")])
         self.combos: list[QComboBox] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
@@ -130,11 +129,11 @@ class MappingPage(QWizardPage):
         table = self.owner.table
         assert table is not None
         self.setSubTitle(
-            self.tr("工作表「{sheet}」，标题在第 {row} 行，共 {n} 行数据。").format(
+            tr("工作表「{sheet}」，标题在第 {row} 行，共 {n} 行数据。").format(
                 sheet=table.sheet, row=table.header_row, n=len(table.rows)
             )
         )
-        self.info.setText(self.tr("已按常见标题自动识别，请核对；房号和姓名两列必须指定。"))
+        self.info.setText(tr("已按常见标题自动识别，请核对；房号和姓名两列必须指定。"))
         self.table.setRowCount(len(table.headers))
         self.combos = []
         for index, heading in enumerate(table.headers):
@@ -150,7 +149,7 @@ class MappingPage(QWizardPage):
             self.table.setItem(index, 1, QTableWidgetItem(str(example)))
             combo = QComboBox()
             for value, label in IMPORT_FIELDS:
-                combo.addItem(self.tr(label), value)
+                combo.addItem(tr(label), value)
             combo.setCurrentIndex(max(0, combo.findData(table.mapping.get(index, ""))))
             self.table.setCellWidget(index, 2, combo)
             self.combos.append(combo)
@@ -165,11 +164,11 @@ class MappingPage(QWizardPage):
         chosen = list(mapping.values())
         twice = {f for f in chosen if chosen.count(f) > 1}
         if twice:
-            labels = "、".join(self.tr(lbl) for v, lbl in IMPORT_FIELDS if v in twice)
+            labels = tr("、").join(tr(lbl) for v, lbl in IMPORT_FIELDS if v in twice)
             QMessageBox.warning(
                 self,
-                self.tr("列重复"),
-                self.tr("{0} 被指定给了多列，请只保留一列。").format(labels),
+                tr("列重复"),
+                tr("{0} 被指定给了多列，请只保留一列。").format(labels),
             )
             return False
         assert self.owner.table is not None
@@ -183,12 +182,12 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle(self.tr("预览导入结果"))
+        self.setTitle(tr("预览导入结果"))
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setStyleSheet("font-weight: bold;")
         self.summary.setWordWrap(True)
-        self.problems = _table([self.tr(h) for h in PROBLEM_HEADINGS])
+        self.problems = _table([tr(h) for h in PROBLEM_HEADINGS])
         self.problems.setObjectName("problems")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -209,13 +208,13 @@ class PreviewPage(QWizardPage):
             return
         self.owner.preview = report
         self.setSubTitle(
-            self.tr("下表列出有问题的行，这些行不会导入。请核对后确认；确认前不会写入任何内容。")
+            tr("下表列出有问题的行，这些行不会导入。请核对后确认；确认前不会写入任何内容。")
         )
         self.summary.setText(report.describe())
         show_problems(self.problems, report.problems)
         self.setButtonText(
             QWizard.WizardButton.CommitButton,
-            self.tr("导入 {n} 行有效记录").format(n=report.ok_rows),
+            tr("导入 {n} 行有效记录").format(n=report.ok_rows),
         )
         self.completeChanged.emit()
 
@@ -231,7 +230,7 @@ class PreviewPage(QWizardPage):
                 self.owner.office, self.owner.actor, self.owner.table, confirm=True
             )
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("未导入"), exc.message)
+            QMessageBox.warning(self, tr("未导入"), exc.message)
             return False
         return True
 
@@ -242,11 +241,11 @@ class ResultPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle(self.tr("导入完成"))
+        self.setTitle(tr("导入完成"))
         self.summary = QLabel()
         self.summary.setObjectName("result")
         self.summary.setWordWrap(True)
-        self.problems = _table([self.tr(h) for h in PROBLEM_HEADINGS])
+        self.problems = _table([tr(h) for h in PROBLEM_HEADINGS])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems)
@@ -277,7 +276,7 @@ class ImportWizard(QWizard):
         self.table: resident_import.ImportTable | None = None
         self.preview: resident_import.ImportReport | None = None
         self.result: resident_import.ImportReport | None = None
-        self.setWindowTitle(self.tr("从 Excel 导入住户"))
+        self.setWindowTitle(tr("从 Excel 导入住户"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.resize(820, 560)
         self.file_page = FilePage(self)
@@ -287,9 +286,9 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
         for button, text in (
-            (QWizard.WizardButton.BackButton, "< 上一步"),
-            (QWizard.WizardButton.NextButton, "下一步 >"),
-            (QWizard.WizardButton.FinishButton, "完成"),
-            (QWizard.WizardButton.CancelButton, "取消"),
+            (QWizard.WizardButton.BackButton, tr("< 上一步")),
+            (QWizard.WizardButton.NextButton, tr("下一步 >")),
+            (QWizard.WizardButton.FinishButton, tr("完成")),
+            (QWizard.WizardButton.CancelButton, tr("取消")),
         ):
-            self.setButtonText(button, self.tr(text))
+            self.setButtonText(button, tr(text))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.lazy import lazy_module
 from wuyedesk.services.context import Actor
 from wuyedesk.ui.binder import clear_errors, load_form, show_errors
@@ -32,6 +33,7 @@ else:  # loaded on first use (wuyedesk/lazy.py)
     staff_service = lazy_module("wuyedesk.services.staff")
 
 STAFF_ID_ROLE = Qt.ItemDataRole.UserRole
+STAFF_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class LoginDialog(QDialog):
@@ -49,9 +51,9 @@ class LoginDialog(QDialog):
         layout.setContentsMargins(18, 18, 18, 14)
         layout.addWidget(self.form)
         info = office_service.office_info(office)
-        self.setWindowTitle(self.tr("wuyedesk — 员工登录 · {0}").format(info.name))
+        self.setWindowTitle(tr("wuyedesk — 员工登录 · {0}").format(info.name))
         self.form.findChild(QLabel, "_office").setText(
-            self.tr("{office} · {estate}").format(office=info.name, estate=info.estate_name)
+            tr("{office} · {estate}").format(office=info.name, estate=info.estate_name)
         )
         self.staff_list: QListWidget = self.form.findChild(QListWidget, "staff")
         self.pin: QLineEdit = self.form.findChild(QLineEdit, "pin")
@@ -69,9 +71,10 @@ class LoginDialog(QDialog):
         self.staff_list.clear()
         for person in staff_service.list_staff(self.office):
             item = QListWidgetItem(
-                self.tr("{name}　　{role}").format(name=person.name, role=person.role_label)
+                tr("{name}　　{role}").format(name=person.name, role=person.role_label)
             )
             item.setData(STAFF_ID_ROLE, person.id)
+            item.setData(STAFF_NAME_ROLE, person.name)
             item.setToolTip(person.department or person.role_label)
             self.staff_list.addItem(item)
         self.pin.clear()
@@ -88,7 +91,7 @@ class LoginDialog(QDialog):
         """Select the person of this name in the list; tell whether they are there."""
         for row in range(self.staff_list.count()):
             item = self.staff_list.item(row)
-            if item.text().split("　")[0] == name:
+            if item.data(STAFF_NAME_ROLE) == name:
                 self.staff_list.setCurrentItem(item)
                 self.pin.setFocus()
                 return True
@@ -99,10 +102,10 @@ class LoginDialog(QDialog):
         clear_errors(self.form)
         item = self.staff_list.currentItem()
         if item is None:
-            show_errors(self.form, {"staff": self.tr("请先选择您的姓名")})
+            show_errors(self.form, {"staff": tr("请先选择您的姓名")})
             return
         if not self.pin.text():
-            show_errors(self.form, {"pin": self.tr("请输入 PIN")})
+            show_errors(self.form, {"pin": tr("请输入 PIN")})
             return
         try:
             with wait_cursor():

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import office as office_service
 from wuyedesk.services.context import Actor
 from wuyedesk.services.estate import estate_tree
@@ -30,15 +32,16 @@ from wuyedesk.services.permissions import allowed
 from wuyedesk.services.residents import search_residents
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.estate_tree import EstateTreeView
+from wuyedesk.ui.language_menu import add_language_menu
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 RESULT_CODE_ROLE = Qt.ItemDataRole.UserRole
-LATER = "将在后续版本提供"
+LATER = tr("将在后续版本提供")
 # The papers whose screens later parts of the program bring: (menu, entries).
 PLACEHOLDERS = (
-    ("登记(&R)", ("来访/来电登记", "维修单", "回访", "求助")),
-    ("报表(&P)", ("日工作呈报", "月度报表")),
+    (tr("登记(&R)"), (tr("来访/来电登记"), tr("维修单"), tr("回访"), tr("求助"))),
+    (tr("报表(&P)"), (tr("日工作呈报"), tr("月度报表"))),
 )
 
 
@@ -74,7 +77,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.info = office_service.office_info(office)
         self.setWindowTitle(
-            self.tr("wuyedesk — {office} · {estate}").format(
+            tr("wuyedesk — {office} · {estate}").format(
                 office=self.info.name, estate=self.info.estate_name
             )
         )
@@ -109,7 +112,7 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("搜索住户：姓名、电话尾号、房号、拼音首字母或单号"))
+        self.search.setPlaceholderText(tr("搜索住户：姓名、电话尾号、房号、拼音首字母或单号"))
         self.search.textChanged.connect(self._search_typed)
         self.search.returnPressed.connect(self.search_enter)
         self.search.installEventFilter(self)
@@ -134,20 +137,19 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.switch_action = self._action(self.tr("切换用户(&U)"), self.switch_user.emit, "Ctrl+U")
-        self.lock_action = self._action(self.tr("锁定(&L)"), self.lock_now.emit, "Ctrl+L")
+        file_menu = bar.addMenu(tr("文件(&F)"))
+        self.switch_action = self._action(tr("切换用户(&U)"), self.switch_user.emit, "Ctrl+U")
+        self.lock_action = self._action(tr("锁定(&L)"), self.lock_now.emit, "Ctrl+L")
         file_menu.addAction(self.switch_action)
         file_menu.addAction(self.lock_action)
+        add_language_menu(file_menu, self)
         file_menu.addSeparator()
-        file_menu.addAction(
-            self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
-        )
-        archive = bar.addMenu(self.tr("住户档案(&A)"))
+        file_menu.addAction(self._action(tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit))
+        archive = bar.addMenu(tr("住户档案(&A)"))
         archive.setToolTipsVisible(True)
-        self.stale_action = self._action(self.tr("资料待更新…"), self.show_stale)
-        self.import_action = self._action(self.tr("从 Excel 导入…"), self.show_import)
-        self.export_action = self._action(self.tr("导出档案…"), self.export_archive)
+        self.stale_action = self._action(tr("资料待更新…"), self.show_stale)
+        self.import_action = self._action(tr("从 Excel 导入…"), self.show_import)
+        self.export_action = self._action(tr("导出档案…"), self.export_archive)
         for action, permission in (
             (self.stale_action, "residents.view"),
             (self.import_action, "residents.edit"),
@@ -155,18 +157,18 @@ class MainWindow(QMainWindow):
         ):
             if not allowed(self.actor, permission):
                 action.setEnabled(False)
-                action.setToolTip(self.tr("您的岗位不能使用此功能"))
+                action.setToolTip(tr("您的岗位不能使用此功能"))
             archive.addAction(action)
-        focus = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find)
+        focus = self._action(tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find)
         self.addAction(focus)
         self.placeholder_actions: list[QAction] = []
         for title, entries in PLACEHOLDERS:
-            menu = bar.addMenu(self.tr(title))
+            menu = bar.addMenu(tr(title))
             menu.setToolTipsVisible(True)
             for entry in entries:
-                action = QAction(self.tr(entry), self)
+                action = QAction(tr(entry), self)
                 action.setEnabled(False)
-                action.setToolTip(self.tr(LATER))
+                action.setToolTip(tr(LATER))
                 menu.addAction(action)
                 self.placeholder_actions.append(action)
         from wuyedesk.ui.register import install_screens  # the register and help screens
@@ -175,11 +177,9 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         role = ROLE_LABELS.get(self.actor.role, str(self.actor.role))
-        self.user_label = QLabel(
-            self.tr("{name}（{role}）").format(name=self.actor.name, role=role)
-        )
+        self.user_label = QLabel(tr("{name}（{role}）").format(name=self.actor.name, role=role))
         self.user_label.setObjectName("user")
-        where = self.tr("办公数据库：{0}") if self.office.is_server else self.tr("办公文件：{0}")
+        where = tr("办公数据库：{0}") if self.office.is_server else tr("办公文件：{0}")
         self.path_label = QLabel(where.format(self.office.location))  # never a password
         self.path_label.setObjectName("office_path")
         self.lock_label = QLabel()
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         from wuyedesk.services.daily_reports import assignments_for
 
         tasks = assignments_for(self.office, self.actor)
-        self.assignments_label = QLabel(self.tr("主管安排的今日工作：{0}").format(tasks or ""))
+        self.assignments_label = QLabel(tr("主管安排的今日工作：{0}").format(tasks or ""))
         self.assignments_label.setObjectName("assignments")
         self.assignments_label.setStyleSheet("font-weight: bold; color: #0d47a1;")
         self.assignments_label.setVisible(bool(tasks))
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         from wuyedesk.ui.register import show_screen
         from wuyedesk.ui.repair_desk import RepairDeskWindow
 
-        return show_screen(self, "维修单", RepairDeskWindow)
+        return show_screen(self, tr("维修单"), RepairDeskWindow)
 
     # -- tree ---------------------------------------------------------------------------------
     def refresh_tree(self) -> None:
@@ -252,19 +252,19 @@ class MainWindow(QMainWindow):
             return
         self._show_results(found)
         if not found:
-            self.statusBar().showMessage(self.tr("没有找到「{0}」").format(text), 5000)
+            self.statusBar().showMessage(tr("没有找到「{0}」").format(text), 5000)
 
     def _show_results(self, found: list[Any]) -> None:
         self.results.clear()
         for resident in found[:200]:
-            line = self.tr("{name}　{unit}　{role}　{phone}").format(
+            line = tr("{name}　{unit}　{role}　{phone}").format(
                 name=resident.name,
-                unit=resident.unit_code,
+                unit=shown_unit_codes(resident.unit_code),
                 role=resident.role_label,
                 phone=resident.phone or "",
             )
             if resident.moved_out is not None:
-                line += self.tr("（已迁出）")
+                line += tr("（已迁出）")
             item = QListWidgetItem(line.rstrip())
             item.setData(RESULT_CODE_ROLE, resident.unit_code)
             self.results.addItem(item)
@@ -305,11 +305,11 @@ class MainWindow(QMainWindow):
         self.open_record(ref.kind, ref.id)
         if ref.unit_code:
             self.open_unit(ref.unit_code)
-            message = self.tr("单号 {number} 对应 {unit}").format(
-                number=ref.number, unit=ref.unit_code
+            message = tr("单号 {number} 对应 {unit}").format(
+                number=ref.number, unit=shown_unit_codes(ref.unit_code)
             )
         else:
-            message = self.tr("单号 {number} 不属于某一户").format(number=ref.number)
+            message = tr("单号 {number} 不属于某一户").format(number=ref.number)
         self.statusBar().showMessage(message)
 
     def open_record(self, kind: str, record_id: int) -> QWidget | None:
@@ -354,14 +354,14 @@ class MainWindow(QMainWindow):
 
     # -- archive menu -------------------------------------------------------------------------
     def _missing(self, what: str) -> None:
-        QMessageBox.information(self, self.tr("尚未提供"), self.tr("{0}尚未安装").format(what))
+        QMessageBox.information(self, tr("尚未提供"), tr("{0}尚未安装").format(what))
 
     def show_stale(self) -> None:
         """List the residents whose data needs updating."""
         try:
             from wuyedesk.ui.stale_list import StaleListDialog
         except ImportError:
-            self._missing(self.tr("资料待更新清单"))
+            self._missing(tr("资料待更新清单"))
             return
         dialog = StaleListDialog(self.office, self.actor, self)
         dialog.open_unit.connect(self.open_unit)
@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         try:
             from wuyedesk.ui.import_wizard import ImportWizard
         except ImportError:
-            self._missing(self.tr("Excel 导入向导"))
+            self._missing(tr("Excel 导入向导"))
             return
         wizard = ImportWizard(self.office, self.actor, self)
         wizard.finished.connect(lambda _result: self.refresh_tree())
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         try:
             from wuyedesk.ui.archive_export import export_archive
         except ImportError:
-            self._missing(self.tr("档案导出"))
+            self._missing(tr("档案导出"))
             return
         export_archive(self, self.office, self.actor)
 

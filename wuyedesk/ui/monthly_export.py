@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.monthly_export import (
     ExportCancelled,
@@ -47,13 +48,9 @@ from wuyedesk.ui.binder import ERROR_COLOR, ERROR_PROPERTY, ERROR_STYLE, SHOWN_Z
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-MONTH_FORMAT = "yyyy年MM月"
+MONTH_FORMAT = tr("yyyy年MM月")
 NOTE_COLOR = "#555555"
 STOP_WAIT_MS = 30_000  # at quit, how long a cancelled export may take to stop
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("monthly_export", text)
 
 
 def _first_of(month: str) -> QDate:
@@ -110,10 +107,10 @@ class ExportWorker(QObject):
         except UserError as exc:
             self.failed.emit(exc.message, False)
         except OSError as exc:
-            self.failed.emit(_tr("无法写入文件：{0}").format(exc.strerror or exc), False)
+            self.failed.emit(tr("无法写入文件：{0}").format(exc.strerror or exc), False)
         except Exception:  # a bug: the person gets a message, the log the details
             log.exception("monthly export of %s failed", self.month)
-            self.failed.emit(_tr("导出时出现意外错误，没有保存文件；详情已记入日志"), False)
+            self.failed.emit(tr("导出时出现意外错误，没有保存文件；详情已记入日志"), False)
         else:
             self.succeeded.emit(result)
 
@@ -174,7 +171,7 @@ class MonthlyExportDialog(QDialog):
         super().__init__(parent)
         self.office, self.actor, self.clock = office, actor, clock
         self.setObjectName("monthly_export")
-        self.setWindowTitle(_tr("导出月度报表"))
+        self.setWindowTitle(tr("导出月度报表"))
         self.setStyleSheet(ERROR_STYLE)
         self.worker: ExportWorker | None = None
         self.worker_thread: QThread | None = None
@@ -197,20 +194,20 @@ class MonthlyExportDialog(QDialog):
         self.path_edit.setObjectName("path")
         self.path_edit.setMinimumWidth(380)
         self.path_edit.textChanged.connect(lambda _text: self._say(""))
-        self.browse_button = QPushButton(_tr("浏览…"))
+        self.browse_button = QPushButton(tr("浏览…"))
         self.browse_button.setObjectName("browse")
         self.browse_button.clicked.connect(self.browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.browse_button)
 
-        self.full_box = QCheckBox(_tr("导出完整电话和证件号码（记入审计日志）"))
+        self.full_box = QCheckBox(tr("导出完整电话和证件号码（记入审计日志）"))
         self.full_box.setObjectName("full")
         self.full_box.setChecked(False)
         self.full_box.setVisible(allowed(actor, "residents.export_full"))
 
         self.note = QLabel(
-            _tr(
+            tr(
                 "工作簿含本月汇总和各登记表的全部记录。"
                 "电话和证件号码默认遮挡；完整号码只导出住户同意公开的，文件须妥善保管。"
                 "导出在后台进行，可随时取消，取消后不会留下文件。"
@@ -226,11 +223,11 @@ class MonthlyExportDialog(QDialog):
         self.error_label.setStyleSheet(f"color: {ERROR_COLOR};")
         self.error_label.hide()
 
-        self.export_button = QPushButton(_tr("导出"))
+        self.export_button = QPushButton(tr("导出"))
         self.export_button.setObjectName("export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start_export)
-        self.cancel_button = QPushButton(_tr("取消"))
+        self.cancel_button = QPushButton(tr("取消"))
         self.cancel_button.setObjectName("cancel")
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -242,8 +239,8 @@ class MonthlyExportDialog(QDialog):
         month_row = QHBoxLayout()
         month_row.addWidget(self.month_edit)
         month_row.addStretch(1)
-        form.addRow(_tr("月份："), month_row)
-        form.addRow(_tr("保存到："), path_row)
+        form.addRow(tr("月份："), month_row)
+        form.addRow(tr("保存到："), path_row)
         form.addRow("", self.full_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -273,8 +270,8 @@ class MonthlyExportDialog(QDialog):
     def browse(self) -> None:
         """Ask where to save the workbook."""
         path, _ = QFileDialog.getSaveFileName(
-            self, _tr("保存月度报表"), self.path_edit.text().strip() or self._suggested,
-            _tr("Excel 工作簿 (*.xlsx)"),
+            self, tr("保存月度报表"), self.path_edit.text().strip() or self._suggested,
+            tr("Excel 工作簿 (*.xlsx)"),
         )  # fmt: skip
         if path:
             self.path_edit.setText(str(Path(path)))
@@ -291,24 +288,24 @@ class MonthlyExportDialog(QDialog):
         """Return the checked target path (.xlsx added), or None with the message shown."""
         text = self.path_edit.text().strip()
         if not text:
-            self._say(_tr("请填写保存位置和文件名"))
+            self._say(tr("请填写保存位置和文件名"))
             return None
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = Path.home() / path
         if path.is_dir():
             self._say(
-                _tr("请在文件夹后面写上文件名，例如 {0}").format(default_file_name(self.month()))
+                tr("请在文件夹后面写上文件名，例如 {0}").format(default_file_name(self.month()))
             )
             return None
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
             self.path_edit.setText(str(path))
         if not path.parent.is_dir():
-            self._say(_tr("文件夹 {0} 不存在，请重新选择保存位置").format(path.parent))
+            self._say(tr("文件夹 {0} 不存在，请重新选择保存位置").format(path.parent))
             return None
         if path.is_dir():
-            self._say(_tr("{0} 是一个文件夹，请换一个文件名").format(path.name))
+            self._say(tr("{0} 是一个文件夹，请换一个文件名").format(path.name))
             return None
         return path
 
@@ -327,8 +324,8 @@ class MonthlyExportDialog(QDialog):
         if path.exists():
             answer = QMessageBox.question(
                 self,
-                _tr("文件已存在"),
-                _tr("{0} 已存在，是否替换？").format(path.name),
+                tr("文件已存在"),
+                tr("{0} 已存在，是否替换？").format(path.name),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -365,9 +362,9 @@ class MonthlyExportDialog(QDialog):
         return True
 
     def _show_progress(self) -> None:
-        progress = QProgressDialog(_tr("正在准备…"), _tr("取消"), 0, 1000, self)
+        progress = QProgressDialog(tr("正在准备…"), tr("取消"), 0, 1000, self)
         progress.setObjectName("monthly_progress")
-        progress.setWindowTitle(_tr("正在导出月度报表"))
+        progress.setWindowTitle(tr("正在导出月度报表"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         progress.setAutoClose(False)
@@ -388,7 +385,7 @@ class MonthlyExportDialog(QDialog):
         if self.worker is not None:
             self.worker.cancelled = True
         if self.progress is not None:
-            self.progress.setLabelText(_tr("正在取消…"))
+            self.progress.setLabelText(tr("正在取消…"))
 
     @Slot(int, int, str)
     def _progressed(self, done: int, total: int, what: str) -> None:
@@ -415,12 +412,10 @@ class MonthlyExportDialog(QDialog):
     def _succeeded(self, result: MonthlyResult) -> None:
         self._done()
         self.exported = result
-        text = _tr(
-            "已导出 {month} 的月度报表：{sheets} 张表，{records} 行记录，用时 {seconds} 秒。"
-        )
+        text = tr("已导出 {month} 的月度报表：{sheets} 张表，{records} 行记录，用时 {seconds} 秒。")
         QMessageBox.information(
             self,
-            _tr("导出完成"),
+            tr("导出完成"),
             text.format(
                 month=result.month,
                 sheets=len(result.sheets),
@@ -440,7 +435,7 @@ class MonthlyExportDialog(QDialog):
             self._say(message, error=False)
         else:
             self._say(message)
-            QMessageBox.warning(self, _tr("未导出"), message)
+            QMessageBox.warning(self, tr("未导出"), message)
         self.finished_export.emit(None)
 
     def reject(self) -> None:
@@ -454,7 +449,7 @@ class MonthlyExportDialog(QDialog):
 def open_monthly_export(window: Any) -> MonthlyExportDialog | None:
     """Show the main window's month-export dialog (one at a time); refuse other roles."""
     if not allowed(window.actor, "reports.monthly"):
-        QMessageBox.warning(window, _tr("不能使用"), _tr("您的岗位不能导出月度报表"))
+        QMessageBox.warning(window, tr("不能使用"), tr("您的岗位不能导出月度报表"))
         return None
     dialog = window.__dict__.get("_monthly_export")
     if isinstance(dialog, MonthlyExportDialog) and (dialog.isVisible() or dialog.running()):

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wuyedesk.i18n import tr
+
 log = logging.getLogger(__name__)
 PRINT_DPI = 300  # enough for small Chinese text on a laser or dot-matrix printer
 # A preview is a plain PDF of residents' data: it lives in its own private temporary folder,
@@ -72,7 +74,7 @@ class PdfPreviewDialog(QDialog):
     def __init__(self, pdf_path: Path | str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pdf_path = Path(pdf_path)
-        self.setWindowTitle(self.tr("打印预览 — {0}").format(self.pdf_path.name))
+        self.setWindowTitle(tr("打印预览 — {0}").format(self.pdf_path.name))
         self.resize(820, 900)
         self.document = QPdfDocument(self)
         error = self.document.load(str(self.pdf_path))
@@ -84,16 +86,16 @@ class PdfPreviewDialog(QDialog):
         self.pages_label = QLabel()
         self.pages_label.setObjectName("pages")
         if error != QPdfDocument.Error.None_:
-            self.pages_label.setText(self.tr("文件无法打开：{0}").format(self.pdf_path))
+            self.pages_label.setText(tr("文件无法打开：{0}").format(self.pdf_path))
         else:
-            self.pages_label.setText(self.tr("共 {0} 页").format(self.page_count()))
-        self.print_button = QPushButton(self.tr("打印…"))
+            self.pages_label.setText(tr("共 {0} 页").format(self.page_count()))
+        self.print_button = QPushButton(tr("打印…"))
         self.print_button.setObjectName("print")
         self.print_button.clicked.connect(self.print_pdf)
-        self.save_button = QPushButton(self.tr("另存为 PDF…"))
+        self.save_button = QPushButton(tr("另存为 PDF…"))
         self.save_button.setObjectName("save_as")
         self.save_button.clicked.connect(self.save_as)
-        close = QPushButton(self.tr("关闭"))
+        close = QPushButton(tr("关闭"))
         close.clicked.connect(self.reject)
         for button in (self.print_button, self.save_button):
             button.setEnabled(self.page_count() > 0)
@@ -117,7 +119,7 @@ class PdfPreviewDialog(QDialog):
         printer.setDocName(self.pdf_path.stem)
         printer.setFromTo(1, self.page_count())
         dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self.tr("打印"))
+        dialog.setWindowTitle(tr("打印"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         first, last = printer.fromPage() or 1, printer.toPage() or self.page_count()
@@ -127,7 +129,7 @@ class PdfPreviewDialog(QDialog):
         """Draw the PDF's pages onto the printer, each scaled to fit the printable area."""
         painter = QPainter()
         if not painter.begin(printer):
-            QMessageBox.warning(self, self.tr("未打印"), self.tr("打印机无法开始打印"))
+            QMessageBox.warning(self, tr("未打印"), tr("打印机无法开始打印"))
             return False
         try:
             for n, index in enumerate(pages):
@@ -153,9 +155,9 @@ class PdfPreviewDialog(QDialog):
         """Copy the PDF where the user chooses; return the new path, or None if cancelled."""
         chosen, _ = QFileDialog.getSaveFileName(
             self,
-            self.tr("另存为 PDF"),
+            tr("另存为 PDF"),
             str(Path.home() / self.pdf_path.name),
-            self.tr("PDF 文件 (*.pdf)"),
+            tr("PDF 文件 (*.pdf)"),
         )
         if not chosen:
             return None
@@ -166,7 +168,7 @@ class PdfPreviewDialog(QDialog):
             shutil.copyfile(self.pdf_path, target)
         except OSError as exc:
             log.warning("PDF not saved to %s: %s", target, exc)
-            QMessageBox.warning(self, self.tr("未保存"), self.tr("无法保存：{0}").format(exc))
+            QMessageBox.warning(self, tr("未保存"), tr("无法保存：{0}").format(exc))
             return None
         return target
 

@@ -29,6 +29,7 @@ from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
 from wuyedesk.domain.money import format_quantity, format_yuan
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import OFFICE_TZ
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.reconciliation import (
     Sheet,
@@ -55,23 +56,23 @@ def _quoted(fen: int | None) -> str:
 
 
 SLIP_COLUMNS: tuple[tuple[str, Callable[[SheetSlip], str]], ...] = (
-    ("单号", lambda s: s.number),
-    ("类别", lambda s: s.kind_label),
-    ("状态", lambda s: s.state_label),
-    ("维修人员", lambda s: s.engineer),
-    ("房号/部位", lambda s: s.place),
-    ("今日领料", lambda s: "；".join(s.issued_today)),
-    ("领料金额", lambda s: format_yuan(s.issued_fen)),
-    ("报价材料费", lambda s: _quoted(s.quoted_material_fen)),
-    ("问题", lambda s: "；".join(s.problems)),
+    (tr("单号"), lambda s: s.number),
+    (tr("类别"), lambda s: s.kind_label),
+    (tr("状态"), lambda s: s.state_label),
+    (tr("维修人员"), lambda s: s.engineer),
+    (tr("房号/部位"), lambda s: s.place),
+    (tr("今日领料"), lambda s: tr("；").join(s.issued_today)),
+    (tr("领料金额"), lambda s: format_yuan(s.issued_fen)),
+    (tr("报价材料费"), lambda s: _quoted(s.quoted_material_fen)),
+    (tr("问题"), lambda s: tr("；").join(s.problems)),
 )
 ITEM_COLUMNS: tuple[tuple[str, Callable[[SheetItem], str]], ...] = (
-    ("材料", lambda i: i.item),
-    ("规格", lambda i: i.spec),
-    ("维修单领料数", lambda i: format_quantity(i.quantity_milli)),
-    ("金额", lambda i: format_yuan(i.amount_fen)),
-    ("仓库出库数", lambda _i: ""),
-    ("涉及单号", lambda i: "、".join(i.slips)),
+    (tr("材料"), lambda i: i.item),
+    (tr("规格"), lambda i: i.spec),
+    (tr("维修单领料数"), lambda i: format_quantity(i.quantity_milli)),
+    (tr("金额"), lambda i: format_yuan(i.amount_fen)),
+    (tr("仓库出库数"), lambda _i: ""),
+    (tr("涉及单号"), lambda i: tr("、").join(i.slips)),
 )
 SLIP_STATE, SLIP_MONEY = 2, (6, 7)
 SLIP_PROBLEMS = 8
@@ -82,7 +83,7 @@ ITEM_COUNT = 4
 def _table(name: str, headings: Sequence[str], owner: QWidget) -> QTableWidget:
     table = QTableWidget(0, len(headings))
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels([owner.tr(h) for h in headings])
+    table.setHorizontalHeaderLabels([tr(h) for h in headings])
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -145,7 +146,7 @@ class ReconciliationWindow(QWidget):
         self.bad_counts: dict[str, str] = {}
         self._filling = False
         self.setObjectName("reconciliation")
-        self.setWindowTitle(self.tr("维修单每日核对"))
+        self.setWindowTitle(tr("维修单每日核对"))
         self.setStyleSheet(ERROR_STYLE)
         self.resize(1180, 800)
         today = self.now().astimezone(OFFICE_TZ).date()
@@ -164,28 +165,26 @@ class ReconciliationWindow(QWidget):
         self.count_message = _red("count_message")  # not *_error: it follows the cells
         self.differences = QListWidget(objectName="differences")
         self.note = QPlainTextEdit(objectName="note")
-        self.note.setPlaceholderText(
-            self.tr("有差异时写明原因和处理办法，如：一卷借给保洁，已追回")
-        )
+        self.note.setPlaceholderText(tr("有差异时写明原因和处理办法，如：一卷借给保洁，已追回"))
         self.note_error, self.form_error = _red("note_error"), _red(FORM_ERROR)
-        self.sign_button = make_button(self.tr("签字确认"), "sign", self.sign)
+        self.sign_button = make_button(tr("签字确认"), "sign", self.sign)
         self.sign_button.setMinimumWidth(160)
-        self.sign_button.setToolTip(self.tr("工程部主管与仓管员先后本人签名（PIN + 手写）"))
+        self.sign_button.setToolTip(tr("工程部主管与仓管员先后本人签名（PIN + 手写）"))
         self._lay_out()
         self.refresh()
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("核对日期")))
+        top.addWidget(QLabel(tr("核对日期")))
         top.addWidget(self.day)
         top.addSpacing(16)
         top.addWidget(self.totals, 1)
         top.addWidget(self.signed_label)
-        slips_box = _boxed(self.tr("当日维修单（已验收待核对的及当日领料的）"), self.slips)
+        slips_box = _boxed(tr("当日维修单（已验收待核对的及当日领料的）"), self.slips)
         self.items_box = _boxed("", self.items, self.count_message)
         lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(_boxed(self.tr("差异"), self.differences))
-        lower.addWidget(_boxed(self.tr("差异说明"), self.note, self.note_error))
+        lower.addWidget(_boxed(tr("差异"), self.differences))
+        lower.addWidget(_boxed(tr("差异说明"), self.note, self.note_error))
         lower.setSizes([700, 480])
         split = QSplitter(Qt.Orientation.Vertical)
         for part in (slips_box, self.items_box, lower):
@@ -243,7 +242,7 @@ class ReconciliationWindow(QWidget):
                 if slip.ready:  # signing off reconciles it
                     cell.setBackground(QBrush(READY_BACKGROUND))
                     if column == SLIP_STATE:
-                        cell.setText(f"{cell.text()} · {self.tr('可核对')}")
+                        cell.setText(f"{cell.text()} · {tr('可核对')}")
                 if column == SLIP_PROBLEMS:
                     cell.setForeground(QBrush(QColor(ERROR_COLOR)))
                 self.slips.setItem(row, column, cell)
@@ -259,7 +258,7 @@ class ReconciliationWindow(QWidget):
                 if column == ITEM_COUNT:
                     cell.setText(self.counts.get(item.key, ""))
                     cell.setData(Qt.ItemDataRole.UserRole, item.key)
-                    cell.setToolTip(self.tr("仓库出库登记簿上的数量"))
+                    cell.setToolTip(tr("仓库出库登记簿上的数量"))
                     if not signed:
                         cell.setFlags(cell.flags() | Qt.ItemFlag.ItemIsEditable)
                         cell.setBackground(QBrush(COUNT_BACKGROUND))
@@ -275,9 +274,7 @@ class ReconciliationWindow(QWidget):
         signed = sheet is not None and sheet.signed_at is not None
         self.note.setReadOnly(signed)
         self.items_box.setTitle(
-            self.tr("材料核对")
-            if signed
-            else self.tr("材料核对（仓库出库数按出库登记簿填写，点击格子填入）")
+            tr("材料核对") if signed else tr("材料核对（仓库出库数按出库登记簿填写，点击格子填入）")
         )
         self.signed_label.setVisible(signed)
         self.totals.clear()
@@ -287,18 +284,14 @@ class ReconciliationWindow(QWidget):
             self._show_differences([])
             return
         ready = sum(1 for s in sheet.slips if s.ready)
-        count = (
-            self.tr("共列维修单 {1} 张")
-            if signed
-            else self.tr("可核对维修单 {0} 张（共列 {1} 张）")
-        )
-        money = self.tr("今日领料合计 {0} 元").format(format_yuan(sheet.material_fen))
-        self.totals.setText(count.format(ready, len(sheet.slips)) + "　　" + money)
+        count = tr("共列维修单 {1} 张") if signed else tr("可核对维修单 {0} 张（共列 {1} 张）")
+        money = tr("今日领料合计 {0} 元").format(format_yuan(sheet.material_fen))
+        self.totals.setText(count.format(ready, len(sheet.slips)) + tr("　　") + money)
         self.sign_button.setEnabled(not signed and bool(ready or sheet.items))
         if sheet.signed_at is not None:
             when = shown_time(sheet.signed_at, "%Y-%m-%d %H:%M")
             self.signed_label.setText(
-                self.tr("已于 {0} 由 {1} 与 {2} 核对签字").format(
+                tr("已于 {0} 由 {1} 与 {2} 核对签字").format(
                     when, sheet.signed_by, sheet.storekeeper
                 )
             )
@@ -312,12 +305,12 @@ class ReconciliationWindow(QWidget):
             entry.setForeground(QBrush(QColor(ERROR_COLOR)))
             self.differences.addItem(entry)
         if not lines:
-            self.differences.addItem(QListWidgetItem(self.tr("无差异")))
+            self.differences.addItem(QListWidgetItem(tr("无差异")))
 
     def shown_differences(self) -> list[str]:
         """Return the differences listed (empty when there are none)."""
         texts = [self.differences.item(i).text() for i in range(self.differences.count())]
-        return [] if texts == [self.tr("无差异")] else texts
+        return [] if texts == [tr("无差异")] else texts
 
     # -- the storekeeper's book -----------------------------------------------------------------
     def count_edited(self, cell: QTableWidgetItem) -> None:
@@ -350,11 +343,15 @@ class ReconciliationWindow(QWidget):
             cell = self.items.item(row, ITEM_COUNT)
             key = str(cell.data(Qt.ItemDataRole.UserRole))
             cell.setBackground(QBrush(BAD_COUNT_BACKGROUND if key in bad else COUNT_BACKGROUND))
-            cell.setToolTip(bad.get(key, self.tr("仓库出库登记簿上的数量")))
+            cell.setToolTip(bad.get(key, tr("仓库出库登记簿上的数量")))
         self._filling = False
         self.bad_counts = dict(bad)
-        names = {k.replace("｜", " ").strip(): v for k, v in bad.items()}
-        self.count_message.setText("；".join(f"{name}：{why}" for name, why in names.items()))
+        names = {k.replace("｜", " ").strip(): v for k, v in bad.items()}  # i18n: data
+        self.count_message.setText(
+            tr("；").join(
+                tr("{name}：{why}").format(name=name, why=why) for name, why in names.items()
+            )
+        )
         self.count_message.setVisible(bool(bad))
 
     # -- signing off ----------------------------------------------------------------------------
@@ -385,12 +382,12 @@ class ReconciliationWindow(QWidget):
             return None  # a bad count is already marked at its cell
         if self.shown_differences() and not self.note.toPlainText().strip():
             # Asked before the two signatures, so nobody draws a signature in vain.
-            self.show_refusal(ValidationError("note", self.tr("核对有差异，请填写差异说明")))
+            self.show_refusal(ValidationError("note", tr("核对有差异，请填写差异说明")))
             return None
-        supervisor = self._signature(self.tr("工程部主管签字确认"), Role.eng_supervisor)
+        supervisor = self._signature(tr("工程部主管签字确认"), Role.eng_supervisor)
         if supervisor is None:
             return None
-        storekeeper = self._signature(self.tr("仓管员签字确认"), Role.storekeeper)
+        storekeeper = self._signature(tr("仓管员签字确认"), Role.storekeeper)
         if storekeeper is None:
             return None
         assert supervisor.signer is not None and storekeeper.signer is not None

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services.paging import Cursor, Page
 from wuyedesk.ui.binder import ERROR_COLOR, SHOWN_ZONE
 
@@ -76,7 +78,7 @@ def overdue_reasons(view: Any) -> list[str]:
         return [value] if value else []
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
-    return ["已超时"] if value else []
+    return [tr("已超时")] if value else []
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -160,7 +162,7 @@ class RecordTableModel(QAbstractTableModel):
     ) -> Any:
         """Return the column headings."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.columns[section][0])
+            return tr(self.columns[section][0])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -172,7 +174,7 @@ class RecordTableModel(QAbstractTableModel):
         view = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             text = self.columns[index.column()][1](view)
-            return text.replace("\n", " ") if isinstance(text, str) else text
+            return shown_unit_codes(text.replace("\n", " ")) if isinstance(text, str) else text
         reasons = overdue_reasons(view)
         if role == Qt.ItemDataRole.BackgroundRole and reasons:
             return QBrush(OVERDUE_BACKGROUND)
@@ -180,8 +182,9 @@ class RecordTableModel(QAbstractTableModel):
             return QBrush(OVERDUE_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
             if reasons:
-                return self.tr("超时：") + "；".join(reasons)
-            return self.columns[index.column()][1](view)
+                return tr("超时：") + tr("；").join(reasons)
+            tip = self.columns[index.column()][1](view)
+            return shown_unit_codes(tip) if isinstance(tip, str) else tip
         return None
 
 
@@ -270,7 +273,7 @@ def date_filters(
     scope = QComboBox()
     scope.setObjectName("scope")
     for text in scopes:
-        scope.addItem(owner.tr(text))
+        scope.addItem(tr(text))
     today = QDate.currentDate()
     date_from, date_to = QDateEdit(today), QDateEdit(today)
     date_from.setObjectName("date_from")
@@ -288,10 +291,10 @@ def date_filters(
 
     scope.currentIndexChanged.connect(scope_changed)
     row = QHBoxLayout()
-    row.addWidget(QLabel(owner.tr("显示")))
+    row.addWidget(QLabel(tr("显示")))
     row.addWidget(scope)
     row.addWidget(date_from)
-    row.addWidget(QLabel(owner.tr("至")))
+    row.addWidget(QLabel(tr("至")))
     row.addWidget(date_to)
     return scope, date_from, date_to, row
 
@@ -319,7 +322,9 @@ def overdue_warning(view: Any) -> str:
     late = overdue_reasons(view)
     if not late:
         return ""
-    return f"<p style='color:{ERROR_COLOR}'><b>超时：</b>{escape('；'.join(late))}</p>"
+    return tr("<p style='color:{ERROR_COLOR}'><b>超时：</b>{0}</p>").format(
+        escape(tr("；").join(late)), ERROR_COLOR=ERROR_COLOR
+    )
 
 
 def run_step(panel: Any, step: Callable[[], Any]) -> Any:
@@ -330,7 +335,7 @@ def run_step(panel: Any, step: Callable[[], Any]) -> Any:
         result = step()
     except UserError as exc:
         panel.message.setText(exc.message)
-        QMessageBox.warning(panel, panel.tr("未完成"), exc.message)
+        QMessageBox.warning(panel, tr("未完成"), exc.message)
         return None
     panel.changed.emit(panel.view.id)
     return result
@@ -340,10 +345,10 @@ def entry_buttons(screen: Any) -> QHBoxLayout:
     """Return the entry form's row: the last saved number, 清空 and 保存 (Ctrl+S)."""
     screen.saved_label = QLabel()
     screen.saved_label.setObjectName("saved")
-    screen.save_button = QPushButton(screen.tr("保存 (Ctrl+S)"))
+    screen.save_button = QPushButton(tr("保存 (Ctrl+S)"))
     screen.save_button.setObjectName("save")
     screen.save_button.clicked.connect(screen.save)
-    clear = QPushButton(screen.tr("清空"))
+    clear = QPushButton(tr("清空"))
     clear.clicked.connect(screen.clear_form)
     QShortcut(QKeySequence.StandardKey.Save, screen, screen.save)
     row = QHBoxLayout()

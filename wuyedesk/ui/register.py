@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, labels
 from wuyedesk.domain.roles import MANAGERS
+from wuyedesk.i18n import tr
 from wuyedesk.services import contact_views, contacts, places
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -48,15 +49,15 @@ from wuyedesk.ui.unit_picker import offer_residents, pick_unit
 
 Clock = Callable[[], datetime]
 COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("编号", lambda v: v.number),
-    ("时间", lambda v: shown_time(v.at)),
-    ("方式", lambda v: v.method_label),
-    ("房号", lambda v: v.unit_code or ""),
-    ("来访/来电人", lambda v: v.caller_name),
-    ("事由", lambda v: v.kind_label),
-    ("内容", lambda v: v.content),
-    ("转达", lambda v: " ".join(filter(None, (v.relayed_department_label, v.relayed_to)))),
-    ("状态", lambda v: v.state_label),
+    (tr("编号"), lambda v: v.number),
+    (tr("时间"), lambda v: shown_time(v.at)),
+    (tr("方式"), lambda v: v.method_label),
+    (tr("房号"), lambda v: v.unit_code or ""),
+    (tr("来访/来电人"), lambda v: v.caller_name),
+    (tr("事由"), lambda v: v.kind_label),
+    (tr("内容"), lambda v: v.content),
+    (tr("转达"), lambda v: " ".join(filter(None, (v.relayed_department_label, v.relayed_to)))),
+    (tr("状态"), lambda v: v.state_label),
 )
 
 
@@ -74,7 +75,7 @@ class RegisterWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.office, self.actor, self.clock = office, actor, clock
         self.setObjectName("register")
-        self.setWindowTitle(self.tr("住户来访/来电登记表"))
+        self.setWindowTitle(tr("住户来访/来电登记表"))
         self.resize(1180, 760)
         self.preview: QWidget | None = None
         self.form = load_form("contact", self)
@@ -82,7 +83,7 @@ class RegisterWindow(QWidget):
         self.caller = self.fields["caller_name"]
         assert isinstance(self.caller, QComboBox)
         self._fill_choices()
-        entry = QGroupBox(self.tr("登记"))
+        entry = QGroupBox(tr("登记"))
         entry_layout = QVBoxLayout(entry)
         entry_layout.addWidget(self.form)
         entry_layout.addLayout(self._entry_buttons())
@@ -111,29 +112,29 @@ class RegisterWindow(QWidget):
             box = self.fields[name]
             assert isinstance(box, QComboBox)
             for value, text in labels(enum).items():
-                box.addItem(self.tr(text), value)
+                box.addItem(tr(text), value)
         department = self.fields["complained_department"]
         assert isinstance(department, QComboBox)
-        department.addItem(self.tr("（请选择）"), "")
+        department.addItem(tr("（请选择）"), "")
         for value, text in labels(Department).items():
-            department.addItem(self.tr(text), value)
-        self.caller.lineEdit().setPlaceholderText(self.tr("从档案选择或直接输入姓名"))
+            department.addItem(tr(text), value)
+        self.caller.lineEdit().setPlaceholderText(tr("从档案选择或直接输入姓名"))
 
     def _entry_buttons(self) -> QHBoxLayout:
         return entry_buttons(self)
 
     def _filter_bar(self) -> QHBoxLayout:
         self.scope, self.date_from, self.date_to, row = date_filters(
-            self, ("今日", "按日期范围", "全部未结", "全部超时"), self.refresh
+            self, (tr("今日"), tr("按日期范围"), tr("全部未结"), tr("全部超时")), self.refresh
         )
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("kind_filter")
-        self.kind_filter.addItem(self.tr("全部类别"), None)
+        self.kind_filter.addItem(tr("全部类别"), None)
         for value, text in labels(ContactKind).items():
-            self.kind_filter.addItem(self.tr(text), value)
+            self.kind_filter.addItem(tr(text), value)
         self.building_filter = QComboBox()
         self.building_filter.setObjectName("building_filter")
-        self.building_filter.addItem(self.tr("全部楼栋"), None)
+        self.building_filter.addItem(tr("全部楼栋"), None)
         try:
             for building in places.estate_overview(self.office, self.actor):
                 self.building_filter.addItem(building.name or building.label, building.label)
@@ -143,7 +144,7 @@ class RegisterWindow(QWidget):
             box.currentIndexChanged.connect(lambda _i: self.refresh())
             row.addWidget(box)
         row.addStretch(1)
-        self.print_button = QPushButton(self.tr("打印登记表…"))
+        self.print_button = QPushButton(tr("打印登记表…"))
         self.print_button.setObjectName("print_register")
         self.print_button.clicked.connect(self.print_register)
         row.addWidget(self.print_button)
@@ -158,7 +159,7 @@ class RegisterWindow(QWidget):
             self.style().standardIcon(self.style().StandardPixmap.SP_DirOpenIcon),
             QLineEdit.ActionPosition.TrailingPosition,
         )
-        pick.setToolTip(self.tr("从楼栋树中选择房号"))
+        pick.setToolTip(tr("从楼栋树中选择房号"))
         pick.setObjectName("pick_unit")
         pick.triggered.connect(self.pick_unit_from_tree)
         self.caller.currentIndexChanged.connect(self._caller_picked)
@@ -193,9 +194,9 @@ class RegisterWindow(QWidget):
         if not text or found is None:
             return
         self.saved_label.setText(
-            self.tr("该户档案中有 {0} 人，可在「来访/来电人」中选择").format(found)
+            tr("该户档案中有 {0} 人，可在「来访/来电人」中选择").format(found)
             if found
-            else self.tr("档案中没有该户住户，请直接输入来访/来电人")
+            else tr("档案中没有该户住户，请直接输入来访/来电人")
         )
         if found and not typed:
             self.caller.setFocus()
@@ -204,7 +205,7 @@ class RegisterWindow(QWidget):
     def _caller_picked(self, index: int) -> None:
         phone = self.caller.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else None
         self.fields["phone"].setPlaceholderText(  # type: ignore[attr-defined]
-            self.tr("档案电话 {0}").format(phone) if phone else self.tr("选住户时自动带出")
+            tr("档案电话 {0}").format(phone) if phone else tr("选住户时自动带出")
         )
 
     def picked_resident(self) -> int | None:
@@ -218,8 +219,8 @@ class RegisterWindow(QWidget):
     def caller_name(self) -> str:
         """Return the caller's name as typed, without the role a suggestion shows."""
         text = self.caller.currentText().strip()
-        if self.picked_resident() is not None and "（" in text:
-            return text.split("（", 1)[0]
+        if self.picked_resident() is not None and tr("（") in text:
+            return text.split(tr("（"), 1)[0]
         return text
 
     def form_data(self) -> dict[str, Any]:
@@ -256,7 +257,7 @@ class RegisterWindow(QWidget):
         if view is None:
             return None
         self.clear_form()
-        self.saved_label.setText(self.tr("已登记 {0}").format(view.number))
+        self.saved_label.setText(tr("已登记 {0}").format(view.number))
         self.refresh(select_id=view.id)
         return view
 
@@ -309,13 +310,15 @@ class RegisterWindow(QWidget):
         from wuyedesk.services import printing  # the PDF renderer loads only when printing
 
         date_from, date_to = self.print_range()
-        out = preview_path(f"登记表_{date_from}_{date_to}.pdf")
+        out = preview_path(
+            tr("登记表_{date_from}_{date_to}.pdf").format(date_from=date_from, date_to=date_to)
+        )
         try:
             count = printing.print_register(self.office, self.actor, date_from, date_to, out)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("未打印"), exc.message)
+            QMessageBox.warning(self, tr("未打印"), exc.message)
             return None
-        self.saved_label.setText(self.tr("登记表共 {0} 条").format(count))
+        self.saved_label.setText(tr("登记表共 {0} 条").format(count))
         self.preview = show_pdf(out, self)
         return out
 
@@ -341,15 +344,15 @@ def install_screens(window: Any) -> None:
     from wuyedesk.ui.visit_desk import VisitDeskWindow
 
     factories: dict[str, Callable[..., QWidget]] = {
-        "来访/来电登记": RegisterWindow,
-        "求助": HelpLogWindow,
-        "维修单": RepairDeskWindow,
-        "回访": VisitDeskWindow,
-        "日工作呈报": DailyReportWindow,
+        tr("来访/来电登记"): RegisterWindow,
+        tr("求助"): HelpLogWindow,
+        tr("维修单"): RepairDeskWindow,
+        tr("回访"): VisitDeskWindow,
+        tr("日工作呈报"): DailyReportWindow,
     }
     for action in list(window.placeholder_actions):
         key = action.text()
-        if key == "月度报表":
+        if key == tr("月度报表"):
             window.placeholder_actions.remove(action)
             _wire_monthly_export(window, action)
             continue
@@ -362,16 +365,16 @@ def install_screens(window: Any) -> None:
         action.triggered.connect(lambda _checked=False, k=key, f=factory: show_screen(window, k, f))
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is not None and menu.title().startswith("报表"):
-            printing_action = menu.addAction(window.tr("打印登记表…"))
+        if menu is not None and menu.title() == tr("报表(&P)"):
+            printing_action = menu.addAction(tr("打印登记表…"))
             printing_action.setObjectName("print_register")
             printing_action.triggered.connect(
                 lambda _checked=False: show_screen(
-                    window, "来访/来电登记", RegisterWindow
+                    window, tr("来访/来电登记"), RegisterWindow
                 ).print_register()
             )
             window.print_register_action = printing_action
-            desk_action = menu.addAction(window.tr("主管工作台"))
+            desk_action = menu.addAction(tr("主管工作台"))
             desk_action.setObjectName("supervisor_desk")
             desk_action.setVisible(window.actor.role in MANAGERS)
             desk_action.triggered.connect(lambda _checked=False: open_supervisor_desk(window))
@@ -398,8 +401,8 @@ def open_supervisor_desk(window: Any) -> QWidget:
     """Show the supervisor's figures; a number clicked there opens its record."""
     from wuyedesk.ui.supervisor_desk import SupervisorDeskWindow
 
-    fresh = "主管工作台" not in window.__dict__.get("_screens", {})
-    desk = show_screen(window, "主管工作台", SupervisorDeskWindow)
+    fresh = tr("主管工作台") not in window.__dict__.get("_screens", {})
+    desk = show_screen(window, tr("主管工作台"), SupervisorDeskWindow)
     if fresh:
         desk.open_number.connect(window.open_number)  # type: ignore[attr-defined]
     return desk
@@ -408,24 +411,24 @@ def open_supervisor_desk(window: Any) -> QWidget:
 def _repair_screen() -> tuple[str, Callable[..., QWidget]]:
     from wuyedesk.ui.repair_desk import RepairDeskWindow
 
-    return "维修单", RepairDeskWindow
+    return tr("维修单"), RepairDeskWindow
 
 
 def _visit_screen() -> tuple[str, Callable[..., QWidget]]:
     from wuyedesk.ui.visit_desk import VisitDeskWindow
 
-    return "回访", VisitDeskWindow
+    return tr("回访"), VisitDeskWindow
 
 
 def _help_screen() -> tuple[str, Callable[..., QWidget]]:
     from wuyedesk.ui.help_log import HelpLogWindow
 
-    return "求助", HelpLogWindow
+    return tr("求助"), HelpLogWindow
 
 
 # Which screen shows a record kind (`lookup.RecordRef.kind`), made on first use.
 RECORD_SCREENS: dict[str, Callable[[], tuple[str, Callable[..., QWidget]]]] = {
-    "contact": lambda: ("来访/来电登记", RegisterWindow),
+    "contact": lambda: (tr("来访/来电登记"), RegisterWindow),
     "repair": _repair_screen,
     "visit": _visit_screen,
     "help": _help_screen,

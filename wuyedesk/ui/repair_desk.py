@@ -26,6 +26,7 @@ from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import RepairKind, labels
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.workflows import REPAIR_PAID
+from wuyedesk.i18n import tr
 from wuyedesk.services import places, repair_views
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
@@ -42,30 +43,30 @@ Clock = Callable[[], datetime]
 # Whose work waits in the slips: they start in their own queue (我的工单).
 QUEUE_ROLES = frozenset({Role.engineer, Role.eng_supervisor, Role.storekeeper, Role.finance})
 ALL_DAYS = 30  # 全部 lists this many days back unless other dates are chosen
-LATE = "超时"
+LATE = tr("超时")
 
 
 def _arrival(v: RepairView) -> str:
     minutes = arrival_minutes(v)
     if minutes is None:
         return ""
-    return f"{minutes} 分钟" + (f" {LATE}" if v.arrival_late else "")
+    return tr("{minutes} 分钟").format(minutes=minutes) + (f" {LATE}" if v.arrival_late else "")
 
 
 COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("单号", lambda v: v.number),
-    ("类别", lambda v: "有偿" if v.is_paid else "维修"),
-    ("报修时间", lambda v: shown_time(v.reported_at)),
-    ("房号/部位", lambda v: v.unit_code or v.facility or ""),
-    ("报修人", lambda v: v.reporter_name),
-    ("报修类别", lambda v: v.category_label),
-    ("状态", lambda v: v.state_label),
-    ("维修人员", lambda v: v.engineer),
-    ("到场", _arrival),
-    ("超时", lambda v: "；".join(v.overdue)),
+    (tr("单号"), lambda v: v.number),
+    (tr("类别"), lambda v: tr("有偿") if v.is_paid else tr("维修")),
+    (tr("报修时间"), lambda v: shown_time(v.reported_at)),
+    (tr("房号/部位"), lambda v: v.unit_code or v.facility or ""),
+    (tr("报修人"), lambda v: v.reporter_name),
+    (tr("报修类别"), lambda v: v.category_label),
+    (tr("状态"), lambda v: v.state_label),
+    (tr("维修人员"), lambda v: v.engineer),
+    (tr("到场"), _arrival),
+    (tr("超时"), lambda v: tr("；").join(v.overdue)),
 )
 HEADINGS = [heading for heading, _ in COLUMNS]
-ARRIVAL_COLUMN, OVERDUE_COLUMN = HEADINGS.index("到场"), HEADINGS.index("超时")
+ARRIVAL_COLUMN, OVERDUE_COLUMN = HEADINGS.index(tr("到场")), HEADINGS.index(tr("超时"))
 
 
 class LateTextDelegate(QStyledItemDelegate):
@@ -97,7 +98,7 @@ class RepairDeskWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.office, self.actor, self.clock = office, actor, clock
         self.setObjectName("repair_desk")
-        self.setWindowTitle(self.tr("工程维修单 / 有偿服务单"))
+        self.setWindowTitle(tr("工程维修单 / 有偿服务单"))
         self.resize(1320, 820)
         self.entry: RepairEntryDialog | None = None
         self.table = RecordTable(COLUMNS, self)
@@ -125,19 +126,22 @@ class RepairDeskWindow(QWidget):
         self.new_buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         may_open = allowed(self.actor, "repairs.open")
-        for kind, text in ((RepairKind.free, "新开维修单"), (RepairKind.paid, "新开有偿服务单")):
-            button = QPushButton(self.tr(text))
+        for kind, text in (
+            (RepairKind.free, tr("新开维修单")),
+            (RepairKind.paid, tr("新开有偿服务单")),
+        ):
+            button = QPushButton(tr(text))
             button.setObjectName(f"new_{kind.value}")
             button.clicked.connect(lambda _c=False, k=kind.value: self.open_entry(k))
             button.setEnabled(may_open)
             if not may_open:
-                button.setToolTip(self.tr("您的岗位不能开维修单"))
+                button.setToolTip(tr("您的岗位不能开维修单"))
             self.new_buttons[kind.value] = button
             row.addWidget(button)
         self.status = QLabel()
         self.status.setObjectName("saved")
         row.addWidget(self.status, 1)
-        self.reconcile_button = QPushButton(self.tr("每日核对…"))
+        self.reconcile_button = QPushButton(tr("每日核对…"))
         self.reconcile_button.setObjectName("reconcile")
         self.reconcile_button.clicked.connect(self.open_reconciliation)
         self.reconcile_button.setVisible(allowed(self.actor, "repairs.reconcile"))
@@ -161,29 +165,29 @@ class RepairDeskWindow(QWidget):
         box = QComboBox()
         box.setObjectName(name)
         for text, value in choices:
-            box.addItem(self.tr(text), value)
+            box.addItem(tr(text), value)
         return box
 
     def _filter_row(self, view: str | None) -> QHBoxLayout:
         self.view_filter = self._combo("view_filter", [(t, k) for k, t in VIEWS.items()])
         wanted = view or ("mine" if self.actor.role in QUEUE_ROLES else "open")
         self.view_filter.setCurrentIndex(max(0, self.view_filter.findData(wanted)))
-        states = [("全部状态", None), *((t, s) for s, t in REPAIR_PAID.states.items())]
+        states = [(tr("全部状态"), None), *((t, s) for s, t in REPAIR_PAID.states.items())]
         self.state_filter = self._combo("state_filter", states)
         people = [
             (p.name, p.id)
             for p in staff_service.list_staff(self.office)
             if p.role in (Role.engineer, Role.eng_supervisor)
         ]
-        self.engineer_filter = self._combo("engineer_filter", [("全部维修人员", None), *people])
+        self.engineer_filter = self._combo("engineer_filter", [(tr("全部维修人员"), None), *people])
         try:
             buildings = places.building_choices(self.office, self.actor)
         except UserError:
             buildings = []
         self.building_filter = self._combo(
-            "building_filter", [("全部楼栋", None), *((n, i) for i, n in buildings)]
+            "building_filter", [(tr("全部楼栋"), None), *((n, i) for i, n in buildings)]
         )
-        kinds = [("全部", None), *((t, k) for k, t in labels(RepairKind).items())]
+        kinds = [(tr("全部"), None), *((t, k) for k, t in labels(RepairKind).items())]
         self.kind_filter = self._combo("kind_filter", kinds)
         today = self.now().astimezone(SHOWN_ZONE).date()
         self.date_from = QDateEdit(QDate(today - timedelta(days=ALL_DAYS)))
@@ -192,15 +196,15 @@ class RepairDeskWindow(QWidget):
         self.date_to.setObjectName("date_to")
         row = QHBoxLayout()
         for caption, widget in (
-            ("显示", self.view_filter),
-            ("状态", self.state_filter),
-            ("维修人员", self.engineer_filter),
-            ("楼栋", self.building_filter),
-            ("类别", self.kind_filter),
-            ("日期", self.date_from),
-            ("至", self.date_to),
+            (tr("显示"), self.view_filter),
+            (tr("状态"), self.state_filter),
+            (tr("维修人员"), self.engineer_filter),
+            (tr("楼栋"), self.building_filter),
+            (tr("类别"), self.kind_filter),
+            (tr("日期"), self.date_from),
+            (tr("至"), self.date_to),
         ):
-            row.addWidget(QLabel(self.tr(caption)))
+            row.addWidget(QLabel(tr(caption)))
             row.addWidget(widget)
             if isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -208,7 +212,7 @@ class RepairDeskWindow(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.dateChanged.connect(lambda _d: self.refresh())
-        reload = QPushButton(self.tr("刷新"))
+        reload = QPushButton(tr("刷新"))
         reload.setObjectName("reload")
         reload.clicked.connect(lambda: self.refresh())
         row.addWidget(reload)
@@ -236,7 +240,7 @@ class RepairDeskWindow(QWidget):
         if entry is None or result != QDialog.DialogCode.Accepted or entry.saved is None:
             return
         view = entry.saved
-        self.status.setText(self.tr("已开单 {0}").format(view.number))
+        self.status.setText(tr("已开单 {0}").format(view.number))
         self.refresh(select_id=view.id)
         if entry.print_wanted:
             self.panel.print_slip("a5")
@@ -278,9 +282,9 @@ class RepairDeskWindow(QWidget):
             self.status.setText(exc.message)
             self.table.set_rows([])
             tally = Tally(0, 0)
-        text = self.tr("共 {0} 张").format(tally.total)
+        text = tr("共 {0} 张").format(tally.total)
         if tally.overdue:
-            text += self.tr("，超时 {0} 张").format(tally.overdue)
+            text += tr("，超时 {0} 张").format(tally.overdue)
         self.count_label.setText(text)
         if keep is not None:
             self.panel.show_record(keep)  # also when the list no longer holds it

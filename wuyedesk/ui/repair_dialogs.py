@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import ValidationError
 from wuyedesk.domain.kinds import Satisfaction, labels
-from wuyedesk.domain.money import capital_amount, format_yuan, parse_yuan
+from wuyedesk.domain.money import amount_in_words, format_yuan, parse_yuan
 from wuyedesk.domain.roles import Role
+from wuyedesk.i18n import tr
 from wuyedesk.ui.binder import (
     ERROR_STYLE,
     ERROR_SUFFIX,
@@ -77,11 +78,11 @@ class StepDialog(QDialog):
         self.form_error = QLabel()
         self.form_error.setObjectName(FORM_ERROR)
         self.form_error.setWordWrap(True)
-        self.ok_button = QPushButton(self.tr("确定"))
+        self.ok_button = QPushButton(tr("确定"))
         self.ok_button.setObjectName("ok_button")
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.ok)
-        cancel = QPushButton(self.tr("取消"))
+        cancel = QPushButton(tr("取消"))
         cancel.setObjectName("cancel_button")
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
@@ -136,12 +137,12 @@ class ReasonDialog(StepDialog):
         attempt: Attempt,
         *,
         field: str = "reason",
-        label: str = "原因",
+        label: str = tr("原因"),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(title, signer, attempt, parent)
-        self.reason = text_box(field, self.tr("请写明原因"), 80)
-        self.add_row(self.tr(label), self.reason)
+        self.reason = text_box(field, tr("请写明原因"), 80)
+        self.add_row(tr(label), self.reason)
         self.reason.setFocus()
 
 
@@ -160,17 +161,17 @@ class StampDialog(StepDialog):
         self.receipt_no = QLineEdit()
         self.receipt_no.setObjectName("receipt_no")
         self.receipt_no.setMaxLength(30)
-        self.receipt_no.setPlaceholderText(self.tr("收据上的编号"))
+        self.receipt_no.setPlaceholderText(tr("收据上的编号"))
         self.amount = QLineEdit(format_yuan(total_fen) if total_fen else "")
         self.amount.setObjectName("amount")
         self.capital = QLabel()
         self.capital.setObjectName("_capital")
-        self.add_row(self.tr("收据号"), self.receipt_no)
-        self.add_row(self.tr("收款金额（元）"), self.amount)
+        self.add_row(tr("收据号"), self.receipt_no)
+        self.add_row(tr("收款金额（元）"), self.amount)
         self.grid.addWidget(self.capital, self.grid.rowCount(), 1)
         quoted = format_yuan(total_fen) if total_fen else "—"
         self.signer_label.setText(
-            self.tr("{0}　报价合计 {1} 元").format(self.signer_label.text(), quoted)
+            tr("{0}　报价合计 {1} 元").format(self.signer_label.text(), quoted)
         )
         self.amount.textChanged.connect(lambda _t: self._show_capital())
         self._show_capital()
@@ -178,11 +179,11 @@ class StampDialog(StepDialog):
 
     def _show_capital(self) -> None:
         try:
-            fen = parse_yuan(self.amount.text(), "amount", "收款金额")
+            fen = parse_yuan(self.amount.text(), "amount", tr("收款金额"))
         except ValidationError:
             self.capital.setText("")
             return
-        self.capital.setText(self.tr("大写：{0}").format(capital_amount(fen)))
+        self.capital.setText(tr("大写：{0}").format(amount_in_words(fen)))
 
 
 class DispatchDialog(StepDialog):
@@ -200,13 +201,15 @@ class DispatchDialog(StepDialog):
         super().__init__(title, signer, attempt, parent)
         self.engineer = QComboBox()
         self.engineer.setObjectName("engineer")
-        self.engineer.setPlaceholderText(self.tr("请选择维修人员"))
+        self.engineer.setPlaceholderText(tr("请选择维修人员"))
         for person in staff:
             if person.role in ENGINEERS:
-                self.engineer.addItem(f"{person.name}（{person.role_label}）", person.id)
+                self.engineer.addItem(
+                    tr("{0}（{1}）").format(person.name, person.role_label), person.id
+                )
         index = self.engineer.findData(current) if current is not None else -1
         self.engineer.setCurrentIndex(index if index >= 0 else -1)
-        self.add_row(self.tr("维修人员"), self.engineer)
+        self.add_row(tr("维修人员"), self.engineer)
 
     def values(self) -> dict[str, Any]:
         """Return the chosen engineer's staff id (0 for none, which the service refuses)."""
@@ -221,8 +224,8 @@ class CompleteDialog(StepDialog):
         self, title: str, signer: str, attempt: Attempt, parent: QWidget | None = None
     ) -> None:
         super().__init__(title, signer, attempt, parent)
-        self.description = text_box("work_description", self.tr("修了什么、换了什么、结果如何"))
-        self.add_row(self.tr("维修情况说明"), self.description)
+        self.description = text_box("work_description", tr("修了什么、换了什么、结果如何"))
+        self.add_row(tr("维修情况说明"), self.description)
         self.description.setFocus()
 
 
@@ -240,16 +243,16 @@ class AcceptDialog(StepDialog):
         self.choices = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
         for value, text in labels(Satisfaction).items():
-            radio = QRadioButton(self.tr(text))
+            radio = QRadioButton(tr(text))
             radio.setObjectName(f"_satisfaction_{value}")
             self.choices.addButton(radio)
             self.radios[value] = radio
             row.addWidget(radio)
         row.addStretch(1)
-        self.add_row(self.tr("满意度"), holder, "satisfaction")
-        self.remarks = text_box("household_remarks", self.tr("住户的意见（不满意时必填）"), 70)
-        self.add_row(self.tr("住户意见"), self.remarks)
-        self.ok_button.setText(self.tr("住户签名…"))
+        self.add_row(tr("满意度"), holder, "satisfaction")
+        self.remarks = text_box("household_remarks", tr("住户的意见（不满意时必填）"), 70)
+        self.add_row(tr("住户意见"), self.remarks)
+        self.ok_button.setText(tr("住户签名…"))
 
     def values(self) -> dict[str, Any]:
         """Return the chosen satisfaction ('' for none) and the remarks."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.kinds import RepairCategory, RepairKind, ReportChannel, labels
+from wuyedesk.i18n import tr
 from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -59,7 +60,7 @@ class RepairEntryDialog(QDialog):
         self.fields = field_widgets(self.form)
         self.reporter = self.fields["reporter_name"]
         assert isinstance(self.reporter, QComboBox)
-        self.reporter.lineEdit().setPlaceholderText(self.tr("从档案选择或直接输入姓名"))
+        self.reporter.lineEdit().setPlaceholderText(tr("从档案选择或直接输入姓名"))
         self.appointment_on = self.form.findChild(QCheckBox, "_appointment_on")
         opened_by = self.form.findChild(QLabel, "_opened_by")
         if opened_by is not None:
@@ -82,9 +83,9 @@ class RepairEntryDialog(QDialog):
             box = self.fields[name]
             assert isinstance(box, QComboBox)
             if name == "category":
-                box.addItem(self.tr("（请选择）"), "")
+                box.addItem(tr("（请选择）"), "")
             for value, text in labels(enum).items():
-                box.addItem(self.tr(text), value)
+                box.addItem(tr(text), value)
         self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())  # type: ignore[attr-defined]
 
     def _connect(self) -> None:
@@ -95,7 +96,7 @@ class RepairEntryDialog(QDialog):
             self.style().standardIcon(self.style().StandardPixmap.SP_DirOpenIcon),
             QLineEdit.ActionPosition.TrailingPosition,
         )
-        pick.setToolTip(self.tr("从楼栋树中选择房号"))
+        pick.setToolTip(tr("从楼栋树中选择房号"))
         pick.setObjectName("pick_unit")
         pick.triggered.connect(self.pick_unit_from_tree)
         if self.appointment_on is not None:
@@ -104,15 +105,15 @@ class RepairEntryDialog(QDialog):
     def _buttons(self) -> QHBoxLayout:
         self.message = QLabel()
         self.message.setObjectName("saved")
-        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
+        self.save_button = QPushButton(tr("保存 (Ctrl+S)"))
         self.save_button.setObjectName("save")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(lambda: self.save())
-        self.save_print_button = QPushButton(self.tr("保存并打印"))
+        self.save_print_button = QPushButton(tr("保存并打印"))
         self.save_print_button.setObjectName("save_print")
         self.save_print_button.setAutoDefault(False)
         self.save_print_button.clicked.connect(lambda: self.save(print_it=True))
-        cancel = QPushButton(self.tr("取消"))
+        cancel = QPushButton(tr("取消"))
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
@@ -130,7 +131,7 @@ class RepairEntryDialog(QDialog):
 
     def _kind_changed(self) -> None:
         paid = self.kind() == RepairKind.paid.value
-        self.setWindowTitle(self.tr("新开有偿服务单") if paid else self.tr("新开工程维修单"))
+        self.setWindowTitle(tr("新开有偿服务单") if paid else tr("新开工程维修单"))
 
     def clear_form(self, kind: str) -> None:
         """Empty the form for a new slip of this kind; the report time is now."""
@@ -166,7 +167,7 @@ class RepairEntryDialog(QDialog):
         if found is None:
             return
         self.message.setText(
-            self.tr("该户档案中有 {0} 人，可在「报修人」中选择").format(found) if found else ""
+            tr("该户档案中有 {0} 人，可在「报修人」中选择").format(found) if found else ""
         )
 
     def picked_resident(self) -> int | None:
@@ -182,7 +183,7 @@ class RepairEntryDialog(QDialog):
         data = read_fields(self.form)
         name = self.reporter.currentText().strip()
         data["resident_id"] = self.picked_resident()
-        data["reporter_name"] = name.split("（", 1)[0] if data["resident_id"] else name
+        data["reporter_name"] = name.split(tr("（"), 1)[0] if data["resident_id"] else name
         data["unit"] = str(data.get("unit") or "").strip() or None
         checked = self.appointment_on is not None and self.appointment_on.isChecked()
         if not checked:

@@ -21,26 +21,27 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
 from wuyedesk.domain.money import (
     MAX_FEN,
-    capital_amount,
+    amount_in_words,
     format_yuan,
     line_amount,
     parse_quantity,
     parse_yuan,
 )
+from wuyedesk.i18n import tr
 from wuyedesk.ui.binder import ERROR_COLOR, FORM_ERROR, clear_errors, show_errors
 from wuyedesk.ui.repair_dialogs import Attempt, StepDialog
 
 QUOTE_COLUMNS = ("kind", "item", "quantity", "unit_price", "amount")
 MATERIAL_COLUMNS = ("item", "spec", "quantity", "unit_price", "amount")
 HEADINGS = {
-    "kind": "类别",
-    "item": "项目",
-    "spec": "规格",
-    "quantity": "数量",
-    "unit_price": "单价（元）",
-    "amount": "金额（元）",
+    "kind": tr("类别"),
+    "item": tr("项目"),
+    "spec": tr("规格"),
+    "quantity": tr("数量"),
+    "unit_price": tr("单价（元）"),
+    "amount": tr("金额（元）"),
 }
-KIND_TEXT = {"labour": "人工", "material": "材料"}
+KIND_TEXT = {"labour": tr("人工"), "material": tr("材料")}
 BAD_CELL = QColor("#ffcdd2")
 MONEY_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -50,8 +51,8 @@ def amount_of(quantity: str, unit_price: str) -> int | None:
     if not unit_price.strip():
         return None
     try:
-        milli = parse_quantity(quantity or "1", "quantity", "数量")
-        return line_amount(milli, parse_yuan(unit_price, "unit_price", "单价"))
+        milli = parse_quantity(quantity or "1", "quantity", tr("数量"))
+        return line_amount(milli, parse_yuan(unit_price, "unit_price", tr("单价")))
     except ValidationError:
         return None
 
@@ -75,9 +76,9 @@ class LinesDialog(StepDialog):
         self.setMinimumWidth(640)
         self.table = QTableWidget(0, len(self.columns))
         self.table.setObjectName("lines")
-        headings = [self.tr(HEADINGS[c]) for c in self.columns]
+        headings = [tr(HEADINGS[c]) for c in self.columns]
         if not quote:
-            headings[0] = self.tr("材料名称")
+            headings[0] = tr("材料名称")
         self.table.setHorizontalHeaderLabels(headings)
         self.table.verticalHeader().setVisible(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -88,11 +89,11 @@ class LinesDialog(StepDialog):
             self.table.setColumnWidth(column, width)
         self.table.setMinimumHeight(180)
         self.table.itemChanged.connect(lambda _item: self.update_totals())
-        add = QPushButton(self.tr("添加一行"))
+        add = QPushButton(tr("添加一行"))
         add.setObjectName("add_line")
         add.setAutoDefault(False)
         add.clicked.connect(lambda: self.add_line({}))
-        remove = QPushButton(self.tr("删除所选行"))
+        remove = QPushButton(tr("删除所选行"))
         remove.setObjectName("remove_line")
         remove.setAutoDefault(False)
         remove.clicked.connect(self.remove_line)
@@ -140,7 +141,7 @@ class LinesDialog(StepDialog):
                 box = QComboBox()
                 box.setObjectName(f"kind_{row}")
                 for value, text in KIND_TEXT.items():
-                    box.addItem(self.tr(text), value)
+                    box.addItem(tr(text), value)
                 box.setCurrentIndex(max(0, box.findData(line.get("kind") or "labour")))
                 box.currentIndexChanged.connect(lambda _i: self.update_totals())
                 self.table.setCellWidget(row, column, box)
@@ -197,12 +198,12 @@ class LinesDialog(StepDialog):
         total = sums["labour"] + sums["material"]
         parts = []
         if self.quote:
-            parts.append(self.tr("人工费 <b>{0}</b> 元").format(format_yuan(sums["labour"])))
-            parts.append(self.tr("材料费 <b>{0}</b> 元").format(format_yuan(sums["material"])))
-        parts.append(self.tr("合计 <b>{0}</b> 元").format(format_yuan(total)))
-        capital = capital_amount(total) if total <= MAX_FEN else ""
+            parts.append(tr("人工费 <b>{0}</b> 元").format(format_yuan(sums["labour"])))
+            parts.append(tr("材料费 <b>{0}</b> 元").format(format_yuan(sums["material"])))
+        parts.append(tr("合计 <b>{0}</b> 元").format(format_yuan(total)))
+        capital = amount_in_words(total) if total <= MAX_FEN else ""
         self.total_fen = total
-        capital_line = self.tr("大写：<b>{0}</b>").format(capital)
+        capital_line = tr("大写：<b>{0}</b>").format(capital)
         self.totals.setText(("&nbsp;" * 5).join(parts) + "<br>" + capital_line)
 
     # -- errors -------------------------------------------------------------------------------
@@ -238,7 +239,7 @@ class LinesDialog(StepDialog):
             parts = key.split(".")
             if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
                 row, name = int(parts[1]), parts[2]
-                lines.append(self.tr("第 {0} 行：{1}").format(row + 1, message))
+                lines.append(tr("第 {0} 行：{1}").format(row + 1, message))
                 if name in self.columns and row < self.table.rowCount():
                     item = self.table.item(row, self.columns.index(name))
                     if item is not None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.roles import ROLE_LABELS, Role
+from wuyedesk.i18n import tr
 from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
 from wuyedesk.services.repair_views import (
@@ -40,7 +41,7 @@ from wuyedesk.ui.repair_steps import StepRunner
 
 STEPS_PER_ROW = 4
 CLOSING_STEPS = frozenset({"return", "void", "refuse"})  # drawn apart, on the right
-PAPER_NAMES = {"a5": "A5", "continuous": "连续纸"}
+PAPER_NAMES = {"a5": "A5", "continuous": tr("连续纸")}
 WAITING_STYLE = "QPushButton { color: #757575; }"
 CLOSING_STYLE = f"QPushButton {{ color: {ERROR_COLOR}; }}"
 
@@ -58,20 +59,20 @@ class RepairPanel(QGroupBox):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("维修单"))
+        self.setTitle(tr("维修单"))
         self.setObjectName("repair_panel")
         self.office, self.actor, self.now = office, actor, now
         self.view: RepairView | None = None
         self.preview: QWidget | None = None
         self.runner = StepRunner(office, actor, now, self)
-        self.placeholder = QLabel(self.tr("在左边的列表中选择一张维修单，查看并办理。"))
+        self.placeholder = QLabel(tr("在左边的列表中选择一张维修单，查看并办理。"))
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setWordWrap(True)
         self.sheet = RepairSheet()
         # The slip's phone is masked; the full number is shown on demand, for this slip only.
         self.phone_label = QLabel()
         self.phone_label.setObjectName("phone_label")
-        self.reveal_button = make_button(self.tr("显示完整电话"), "reveal_phone", self.reveal_phone)
+        self.reveal_button = make_button(tr("显示完整电话"), "reveal_phone", self.reveal_phone)
         self.phone_row = hbox(self.phone_label, self.reveal_button)
         self.phone_row.layout().addStretch(1)  # type: ignore[union-attr]
         self.scroll = QScrollArea()
@@ -91,12 +92,12 @@ class RepairPanel(QGroupBox):
             self.steps_grid.setColumnStretch(column, 1)
         self.step_buttons: dict[str, QPushButton] = {}
         self.print_buttons = {
-            "a5": make_button(self.tr("打印（A5）"), "print_a5", lambda: self.print_slip("a5")),
+            "a5": make_button(tr("打印（A5）"), "print_a5", lambda: self.print_slip("a5")),
             "continuous": make_button(
-                self.tr("打印（连续纸）"), "print_continuous", lambda: self.print_slip("continuous")
+                tr("打印（连续纸）"), "print_continuous", lambda: self.print_slip("continuous")
             ),
             "preview": make_button(
-                self.tr("预览"), "preview", lambda: self.print_slip("a5", direct=False)
+                tr("预览"), "preview", lambda: self.print_slip("a5", direct=False)
             ),
         }
         self.print_row = hbox(*self.print_buttons.values())
@@ -153,9 +154,9 @@ class RepairPanel(QGroupBox):
         if not forward:
             # Only the daily reconciliation sheet moves an accepted slip on.
             text = (
-                self.tr("此单状态为「{0}」，没有待办步骤。").format(view.state_label)
+                tr("此单状态为「{0}」，没有待办步骤。").format(view.state_label)
                 if view.is_final
-                else self.tr("待工程部主管与仓管员每日核对（在每日核对表上签字）")
+                else tr("待工程部主管与仓管员每日核对（在每日核对表上签字）")
             )
             done = QLabel(text)
             done.setObjectName("no_steps")
@@ -172,7 +173,7 @@ class RepairPanel(QGroupBox):
         self.step_buttons = {}
 
     def _add_step(self, offer: StepOffer, row: int, column: int) -> None:
-        text = self.tr(offer.label) + ("…" if offer.refusal is None else "")
+        text = tr(offer.label) + ("…" if offer.refusal is None else "")
         button = make_button(text, f"step_{offer.action}", lambda o=offer: self.take_step(o))
         button.setToolTip(self._who(offer))
         if offer.refusal is not None:
@@ -184,23 +185,23 @@ class RepairPanel(QGroupBox):
 
     def _who(self, offer: StepOffer) -> str:
         if offer.refusal is not None:
-            return self.tr("暂不能办理：{0}").format(offer.refusal)
+            return tr("暂不能办理：{0}").format(offer.refusal)
         if offer.signer == "household":
-            return self.tr("住户在本机签名")
-        names = "、".join(ROLE_LABELS[r] for r in sorted(offer.roles))
-        return self.tr("由{0}本人输入 PIN 签名").format(names)
+            return tr("住户在本机签名")
+        names = tr("、").join(ROLE_LABELS[r] for r in sorted(offer.roles))
+        return tr("由{0}本人输入 PIN 签名").format(names)
 
     # -- the phone ----------------------------------------------------------------------------
     def _show_phone(self, view: RepairView) -> None:
         """Show the masked phone; offer the full number to those who may see it on this slip."""
-        self.phone_label.setText(self.tr("联系电话：{0}").format(view.phone))
+        self.phone_label.setText(tr("联系电话：{0}").format(view.phone))
         may = may_reveal_phone(self.actor, view)
         if may:
-            tip = self.tr("显示此单的完整联系电话（会记入审计日志）")
+            tip = tr("显示此单的完整联系电话（会记入审计日志）")
         elif self.actor.role == Role.engineer:
-            tip = self.tr("只有派给您或由您接单的维修单，才能查看完整电话")
+            tip = tr("只有派给您或由您接单的维修单，才能查看完整电话")
         else:
-            tip = self.tr("您的岗位不能查看维修单上的完整电话")
+            tip = tr("您的岗位不能查看维修单上的完整电话")
         self.reveal_button.setEnabled(may)
         self.reveal_button.setToolTip(tip)
 
@@ -214,7 +215,7 @@ class RepairPanel(QGroupBox):
         except UserError as exc:
             self.message.setText(exc.message)
             return None
-        self.phone_label.setText(self.tr("联系电话：{0}").format(phone))
+        self.phone_label.setText(tr("联系电话：{0}").format(phone))
         self.sheet.show_view(replace(view, phone=phone))  # self.view keeps the masked number
         self.reveal_button.setEnabled(False)
         return phone
@@ -241,7 +242,7 @@ class RepairPanel(QGroupBox):
             repair_printing.print_repair(self.office, self.actor, number, out, paper=paper)
         except UserError as exc:
             self.message.setText(exc.message)
-            QMessageBox.warning(self, self.tr("未打印"), exc.message)
+            QMessageBox.warning(self, tr("未打印"), exc.message)
             return None
         self.preview = show_pdf(out, self.window())
         if direct:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wuyedesk.domain.money import capital_amount, format_quantity, format_yuan
+from wuyedesk.domain.money import amount_in_words, format_quantity, format_yuan
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services.repair_views import RepairView, arrival_minutes
 from wuyedesk.ui.binder import ERROR_COLOR
 from wuyedesk.ui.record_table import overdue_warning, shown_time
@@ -34,11 +36,6 @@ STAMP_STYLE = (
     " left: 10px; font-weight: bold; }"
 )
 MONEY_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def tr(text: str) -> str:
-    """Translate a text of the slip sheet."""
-    return QCoreApplication.translate("RepairSheet", text)
 
 
 def when(value: Any) -> str:
@@ -61,7 +58,9 @@ def pairs_html(pairs: list[tuple[str, object]], columns: int = 2) -> str:
 
 def note(label: str, html: str) -> str:
     """Return one captioned paragraph: the caption grey, the text as given (HTML)."""
-    return f"<p><span style='color:#555'>{escape(tr(label))}</span>　{html}</p>"
+    return tr("<p><span style='color:#555'>{0}</span>　{html}</p>").format(
+        escape(tr(label)), html=html
+    )
 
 
 def money(fen: int | None) -> str:
@@ -144,19 +143,23 @@ class RepairSheet(QWidget):
         self.signatures: dict[str, QLabel] = {}
         self.head = self._label("head")
         layout.addWidget(self.head)
-        self.quote_table = LinesTable(["类别", "项目", "数量", "单价", "金额"], "quote_table", 1)
+        self.quote_table = LinesTable(
+            [tr("类别"), tr("项目"), tr("数量"), tr("单价"), tr("金额")], "quote_table", 1
+        )
         self.materials_table = LinesTable(
-            ["材料名称", "规格", "数量", "单价", "金额", "仓管员"], "materials_table", 0
+            [tr("材料名称"), tr("规格"), tr("数量"), tr("单价"), tr("金额"), tr("仓管员")],
+            "materials_table",
+            0,
         )
         for key, title, extra in (
-            ("report", "报修", None),
-            ("receive", "接单", "receiver"),
-            ("quote", "报价（有偿服务）", "approval"),
-            ("stamp", "财务收款盖章", None),
-            ("work", "派工 · 到场 · 完工", None),
-            ("materials", "领料", None),
-            ("acceptance", "住户验收", "acceptance"),
-            ("closing", "核对 · 归档", None),
+            ("report", tr("报修"), None),
+            ("receive", tr("接单"), "receiver"),
+            ("quote", tr("报价（有偿服务）"), "approval"),
+            ("stamp", tr("财务收款盖章"), None),
+            ("work", tr("派工 · 到场 · 完工"), None),
+            ("materials", tr("领料"), None),
+            ("acceptance", tr("住户验收"), "acceptance"),
+            ("closing", tr("核对 · 归档"), None),
         ):
             layout.addWidget(self._box(key, title, extra))
         layout.addStretch(1)
@@ -199,14 +202,13 @@ class RepairSheet(QWidget):
     # -- filling ------------------------------------------------------------------------------
     def show_view(self, v: RepairView) -> None:
         """Fill every box from the slip; the paid-only boxes show on paid slips only."""
-        head = (
-            f"<p style='font-size:13pt'><b>{escape(v.number)}</b>　{escape(v.kind_label)}　"
-            f"<span style='color:#1565c0'>{escape(v.state_label)}</span></p>"
-        )
+        head = tr(
+            "<p style='font-size:13pt'><b>{0}</b>　{1}　<span style='color:#1565c0'>{2}</span></p>"
+        ).format(escape(v.number), escape(v.kind_label), escape(v.state_label))
         self.head.setText(head + overdue_warning(v))
         self.labels["report"].setText(self._report(v))
         self.labels["receive"].setText(
-            pairs_html([("接单人", v.received_by), ("接单时间", when(v.received_at))])
+            pairs_html([(tr("接单人"), v.received_by), (tr("接单时间"), when(v.received_at))])
         )
         for key in ("quote", "stamp"):
             self.boxes[key].setVisible(v.is_paid)
@@ -218,10 +220,10 @@ class RepairSheet(QWidget):
         self.labels["acceptance"].setText(
             pairs_html(
                 [
-                    ("住户签名", v.accepted_by),
-                    ("验收时间", when(v.accepted_at)),
-                    ("满意度", v.satisfaction_label),
-                    ("住户意见", v.household_remarks),
+                    (tr("住户签名"), v.accepted_by),
+                    (tr("验收时间"), when(v.accepted_at)),
+                    (tr("满意度"), v.satisfaction_label),
+                    (tr("住户意见"), v.household_remarks),
                 ]
             )
         )
@@ -232,16 +234,16 @@ class RepairSheet(QWidget):
     def _report(self, v: RepairView) -> str:
         return pairs_html(
             [
-                ("报修时间", when(v.reported_at)),
-                ("报修方式", v.channel_label),
-                ("房号/部位", v.place),
-                ("报修类别", v.category_label),
-                ("报修人", v.reporter_name),
-                ("联系电话", v.phone),
-                ("预约上门", when(v.appointment_at)),
-                ("开单人", v.opened_by),
+                (tr("报修时间"), when(v.reported_at)),
+                (tr("报修方式"), v.channel_label),
+                (tr("房号/部位"), shown_unit_codes(v.place)),
+                (tr("报修类别"), v.category_label),
+                (tr("报修人"), v.reporter_name),
+                (tr("联系电话"), v.phone),
+                (tr("预约上门"), when(v.appointment_at)),
+                (tr("开单人"), v.opened_by),
             ]
-        ) + note("报修内容", escape(v.content))
+        ) + note(tr("报修内容"), escape(v.content))
 
     def _quote(self, v: RepairView) -> None:
         self.quote_table.set_lines(
@@ -258,21 +260,21 @@ class RepairSheet(QWidget):
             2,
         )
         if v.quote_total_fen is None:
-            self.labels["quote"].setText(pairs_html([("报价", "")], 1))
+            self.labels["quote"].setText(pairs_html([(tr("报价"), "")], 1))
             self.labels["approval"].setText("")
             return
         totals = pairs_html(
             [
-                ("人工费", money(v.quote_labour_fen or 0)),
-                ("材料费", money(v.quote_material_fen or 0)),
-                ("合计", money(v.quote_total_fen)),
-                ("报价时间", when(v.quoted_at)),
+                (tr("人工费"), money(v.quote_labour_fen or 0)),
+                (tr("材料费"), money(v.quote_material_fen or 0)),
+                (tr("合计"), money(v.quote_total_fen)),
+                (tr("报价时间"), when(v.quoted_at)),
             ]
         )
-        capital = tr("大写：{0}").format(capital_amount(v.quote_total_fen))
+        capital = tr("大写：{0}").format(amount_in_words(v.quote_total_fen))
         self.labels["quote"].setText(f"{totals}<p><b>{escape(capital)}</b></p>")
         self.labels["approval"].setText(
-            pairs_html([("住户确认", v.approved_by), ("确认时间", when(v.approved_at))])
+            pairs_html([(tr("住户确认"), v.approved_by), (tr("确认时间"), when(v.approved_at))])
         )
 
     def _stamp(self, v: RepairView) -> str:
@@ -282,12 +284,15 @@ class RepairSheet(QWidget):
         paid = v.paid_fen or 0
         return pairs_html(
             [
-                ("收据号", v.receipt_no),
-                ("收款金额", money(paid)),
-                ("收款人", v.finance),
-                ("盖章时间", when(v.stamped_at)),
+                (tr("收据号"), v.receipt_no),
+                (tr("收款金额"), money(paid)),
+                (tr("收款人"), v.finance),
+                (tr("盖章时间"), when(v.stamped_at)),
             ]
-        ) + note("大写", f"<b>{escape(capital_amount(paid))}</b>　{red(tr('已盖章'))}")
+        ) + note(
+            tr("大写"),
+            tr("<b>{0}</b>　{1}").format(escape(amount_in_words(paid)), red(tr("已盖章"))),
+        )
 
     def _work(self, v: RepairView) -> str:
         minutes = arrival_minutes(v)
@@ -296,18 +301,18 @@ class RepairSheet(QWidget):
             arrival = tr("派工后 {0} 分钟").format(minutes)
         lines = pairs_html(
             [
-                ("维修人员", v.engineer),
-                ("派工时间", when(v.dispatched_at)),
-                ("到场时限", when(v.arrival_due)),
-                ("到达现场", when(v.arrived_at)),
-                ("到场用时", arrival),
-                ("完成时间", when(v.completed_at)),
+                (tr("维修人员"), v.engineer),
+                (tr("派工时间"), when(v.dispatched_at)),
+                (tr("到场时限"), when(v.arrival_due)),
+                (tr("到达现场"), when(v.arrived_at)),
+                (tr("到场用时"), arrival),
+                (tr("完成时间"), when(v.completed_at)),
             ]
         )
         if v.arrival_late:
             lines += f"<p>{red(tr('到场超时'))}</p>"
         described = escape(v.work_description) if v.work_description else EMPTY
-        return lines + note("维修情况说明", described)
+        return lines + note(tr("维修情况说明"), described)
 
     def _materials(self, v: RepairView) -> None:
         self.materials_table.set_lines(
@@ -325,15 +330,17 @@ class RepairSheet(QWidget):
             2,
         )
         total = tr("合计 {0}").format(money(v.material_total_fen)) if v.materials else ""
-        self.labels["materials"].setText(pairs_html([("领料", total)], 1))
+        self.labels["materials"].setText(pairs_html([(tr("领料"), total)], 1))
 
     def _closing(self, v: RepairView) -> str:
         pairs: list[tuple[str, object]] = [
-            ("每日核对", " ".join(filter(None, (v.reconciled_by, when(v.reconciled_at))))),
-            ("归档", " ".join(filter(None, (v.archived_by, when(v.archived_at))))),
+            (tr("每日核对"), " ".join(filter(None, (v.reconciled_by, when(v.reconciled_at))))),
+            (tr("归档"), " ".join(filter(None, (v.archived_by, when(v.archived_at))))),
         ]
         if v.close_reason:
-            pairs.append((v.state_label, f"{v.close_reason}（{when(v.closed_at)}）"))
+            pairs.append(
+                (v.state_label, tr("{0}（{1}）").format(v.close_reason, when(v.closed_at)))
+            )
         if v.void_reason:
-            pairs.append(("作废原因", v.void_reason))
+            pairs.append((tr("作废原因"), v.void_reason))
         return pairs_html(pairs, 1)

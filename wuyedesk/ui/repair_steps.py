@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
 from wuyedesk.domain.money import format_quantity, format_yuan
 from wuyedesk.domain.roles import ROLE_LABELS
+from wuyedesk.i18n import tr
 from wuyedesk.services import repairs
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
@@ -36,7 +36,7 @@ Call = Callable[[OfficeFile, Actor, RepairView, Inputs, Inputs], RepairView]
 ACCEPTED = QDialog.DialogCode.Accepted
 # The engineer on the slip is the likely signer of the steps done on site.
 ENGINEER_STEPS = frozenset({"arrive", "complete"})
-REASON_LABELS = {"refuse": "拒绝原因", "return": "退单原因", "void": "作废原因"}
+REASON_LABELS = {"refuse": tr("拒绝原因"), "return": tr("退单原因"), "void": tr("作废原因")}
 
 CALLS: dict[str, Call] = {
     "receive": lambda o, a, v, x, kw: repairs.receive_repair(
@@ -75,11 +75,6 @@ CALLS: dict[str, Call] = {
     "return": lambda o, a, v, x, kw: repairs.return_repair(o, a, v.id, x.get("reason", ""), **kw),
     "void": lambda o, a, v, x, kw: repairs.void_repair(o, a, v.id, x.get("void_reason", ""), **kw),
 }
-
-
-def tr(text: str) -> str:
-    """Translate a text of the step runner."""
-    return QCoreApplication.translate("RepairSteps", text)
 
 
 def quote_material_lines(view: RepairView) -> list[dict[str, str]]:
@@ -221,7 +216,7 @@ class StepRunner:
         self, title: str, who: str, attempt: Callable[[Inputs], Any], action: str
     ) -> ReasonDialog:
         field = "void_reason" if action == "void" else "reason"
-        label = REASON_LABELS.get(action, "原因")
+        label = REASON_LABELS.get(action, tr("原因"))
         return ReasonDialog(title, who, attempt, field=field, label=label, parent=self.parent)
 
     def _ask(self, dialog: QDialog) -> RepairView | None:

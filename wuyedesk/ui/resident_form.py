@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
+from wuyedesk.domain.units import shown_unit_codes
 from wuyedesk.domain.validators import (
     check_id_number,
     check_landline,
@@ -28,6 +29,7 @@ from wuyedesk.domain.validators import (
     check_phone,
     check_plate,
 )
+from wuyedesk.i18n import tr
 from wuyedesk.services import residents
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -47,7 +49,7 @@ from wuyedesk.ui.idle_lock import AUTOSAVE_MS, CLOSED_BY_DESK, DraftAutosave
 
 FORM_NAME = "resident"  # the form name drafts are kept under
 DATE_FIELDS = ("moved_in", "moved_out", "verified_on")
-DATE_MESSAGE = "日期格式应为 年-月-日，例如 2024-03-15"
+DATE_MESSAGE = tr("日期格式应为 年-月-日，例如 2024-03-15")
 
 
 def _check_date(text: str, field: str) -> object:
@@ -106,8 +108,8 @@ class ResidentDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -139,16 +141,16 @@ class ResidentDialog(QDialog):
         role = self.fields["role"]
         assert isinstance(role, QComboBox)
         for value, label in residents.ROLE_LABELS.items():
-            role.addItem(self.tr(label), value)
+            role.addItem(tr(label), value)
         gender = self.fields["gender"]
         assert isinstance(gender, QComboBox)
-        gender.addItem(self.tr("（未填）"), "")
+        gender.addItem(tr("（未填）"), "")
         for value in residents.GENDERS:
-            gender.addItem(self.tr(value), value)
+            gender.addItem(tr(value), value)
         id_type = self.fields["id_type"]
         assert isinstance(id_type, QComboBox)
         for value in residents.ID_TYPES:
-            id_type.addItem(self.tr(value), value)
+            id_type.addItem(tr(value), value)
 
     def _load(self, draft: dict[str, Any] | None) -> None:
         if self.resident_id is not None:
@@ -156,19 +158,19 @@ class ResidentDialog(QDialog):
             self.version = int(data["version"])
             self.unit_code = str(data.get("unit") or self.unit_code)
             fill_fields(self.form, data)
-            title = self.tr("编辑住户 — {name}").format(name=data.get("name") or "")
+            title = tr("编辑住户 — {name}").format(name=data.get("name") or "")
         else:
             fill_fields(self.form, {"role": "owner", "gender": "", "id_type": residents.ID_CARD})
-            title = self.tr("新增住户")
+            title = tr("新增住户")
         if draft is not None:
             fill_fields(self.form, draft)
             if draft.get("version") is not None:
                 # The draft's version: a change made by someone else meanwhile is then refused.
                 self.version = int(draft["version"])
-        self.setWindowTitle(f"{title} · {self.unit_code}")
+        self.setWindowTitle(f"{title} · {shown_unit_codes(self.unit_code)}")
         label = self.form.findChild(QLabel, "unit")
         if label is not None:
-            label.setText(self.tr("房号 {code}").format(code=self.unit_code))
+            label.setText(tr("房号 {code}").format(code=shown_unit_codes(self.unit_code)))
 
     def _connect_checks(self) -> None:
         for name, widget in self.fields.items():
@@ -267,7 +269,7 @@ class ResidentDialog(QDialog):
         except UserError as exc:
             # A version conflict, a refused permission, a vanished record: nothing was saved.
             show_errors(self.form, {FORM_ERROR: exc.message})
-            QMessageBox.warning(self, self.tr("未保存"), exc.message)
+            QMessageBox.warning(self, tr("未保存"), exc.message)
             return
         self._initial = self.current_data()
         self.autosave.discard()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
+from wuyedesk.i18n import tr
 from wuyedesk.services import office as office_service
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
@@ -77,15 +78,15 @@ class RecoveryPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(self.tr("恢复密钥 —— 只显示这一次"))
+        self.setTitle(tr("恢复密钥 —— 只显示这一次"))
         self.setSubTitle(
-            self.tr(
+            tr(
                 "办公文件已创建。忘记办公室密码时，只有下面的恢复密钥能打开它。"
                 "请现在抄写或打印，锁进保险柜；本程序不会再显示它。"
             )
         )
         self.setCommitPage(True)  # no way back to a key that is never shown again
-        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("下一步(&N) >"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, tr("下一步(&N) >"))
         layout = QVBoxLayout(self)
         self.key_label = QLabel()
         self.key_label.setObjectName("recovery_key")
@@ -97,10 +98,10 @@ class RecoveryPage(QWizardPage):
         )
         layout.addWidget(self.key_label)
         row = QHBoxLayout()
-        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button = QPushButton(tr("打印…"))
         self.print_button.setObjectName("print_button")
         self.print_button.clicked.connect(self.print_key)
-        self.saved_box = QCheckBox(self.tr("我已抄写/打印保存"))
+        self.saved_box = QCheckBox(tr("我已抄写/打印保存"))
         self.saved_box.setObjectName("saved")
         self.saved_box.toggled.connect(self.completeChanged)
         row.addWidget(self.print_button)
@@ -126,15 +127,15 @@ class StartPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(self.tr("如何开始"))
-        self.setSubTitle(self.tr("小区的楼栋和住户从哪里来？以后也可以在“住户档案”菜单里导入。"))
+        self.setTitle(tr("如何开始"))
+        self.setSubTitle(tr("小区的楼栋和住户从哪里来？以后也可以在“住户档案”菜单里导入。"))
         layout = QVBoxLayout(self)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         texts = {
-            "import": self.tr("从 Excel 导入住户（打开导入向导）"),
-            "demo": self.tr("生成演示小区（练习用，可随时另建办公文件）"),
-            "empty": self.tr("空白开始"),
+            "import": tr("从 Excel 导入住户（打开导入向导）"),
+            "demo": tr("生成演示小区（练习用，可随时另建办公文件）"),
+            "empty": tr("空白开始"),
         }
         for choice in CHOICES:
             button = QRadioButton(texts[choice])
@@ -145,7 +146,7 @@ class StartPage(QWizardPage):
             if choice == "demo":
                 row = QHBoxLayout()
                 row.setContentsMargins(28, 0, 0, 0)
-                row.addWidget(QLabel(self.tr("演示户数")))
+                row.addWidget(QLabel(tr("演示户数")))
                 self.households = QSpinBox()
                 self.households.setObjectName("households")
                 self.households.setRange(10, 20000)
@@ -159,7 +160,7 @@ class StartPage(QWizardPage):
         self.households.setEnabled(False)
         if not demo_available():
             self.buttons["demo"].setEnabled(False)
-            self.buttons["demo"].setToolTip(self.tr("演示数据模块尚未安装"))
+            self.buttons["demo"].setToolTip(tr("演示数据模块尚未安装"))
         layout.addStretch(1)
 
     def choice(self) -> str:
@@ -179,7 +180,7 @@ class SetupWizard(QWizard):
         self.office: OfficeFile | None = None
         self.actor: Actor | None = None
         self.recovery = ""
-        self.setWindowTitle(self.tr("创建办公文件"))
+        self.setWindowTitle(tr("创建办公文件"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setStyleSheet(ERROR_STYLE)
@@ -187,22 +188,22 @@ class SetupWizard(QWizard):
         form = load_form("create_office")
         self._take = lambda name: form.findChild(QWidget, name)
         self.office_page = _FormPage(
-            self.tr("管理处和小区"),
-            self.tr("第一次使用：为本管理处创建加密的办公文件。所有住户资料只保存在这个文件里。"),
+            tr("管理处和小区"),
+            tr("第一次使用：为本管理处创建加密的办公文件。所有住户资料只保存在这个文件里。"),
             [self._take("_office_group")],
         )
         self.passphrase_page = _FormPage(
-            self.tr("办公室密码"),
-            self.tr("没有办公室密码或恢复密钥谁也打不开办公文件，请用一句好记的话。"),
+            tr("办公室密码"),
+            tr("没有办公室密码或恢复密钥谁也打不开办公文件，请用一句好记的话。"),
             [self._take("_passphrase_group")],
         )
         self.director_page = _FormPage(
-            self.tr("管理处主任账号"),
-            self.tr("主任用姓名和 PIN 在本电脑上登录，再为其他员工开设账号。"),
+            tr("管理处主任账号"),
+            tr("主任用姓名和 PIN 在本电脑上登录，再为其他员工开设账号。"),
             [self._take("_director_group"), self._take("form_error")],
         )
         self.director_page.setCommitPage(True)
-        self.director_page.setButtonText(QWizard.WizardButton.CommitButton, self.tr("创建办公文件"))
+        self.director_page.setButtonText(QWizard.WizardButton.CommitButton, tr("创建办公文件"))
         self.recovery_page = RecoveryPage()
         self.start_page = StartPage()
         for page in (
@@ -229,14 +230,14 @@ class SetupWizard(QWizard):
 
     def _show_strength(self, text: str) -> None:
         if not text:
-            self.strength.setText(self.tr("至少 8 个字符；越长越安全，可用一句好记的话"))
+            self.strength.setText(tr("至少 8 个字符；越长越安全，可用一句好记的话"))
             self.strength.setStyleSheet("color: #666666;")
             return
         level = passphrase_strength(text)
         words = {
-            0: self.tr("强度：弱 —— 至少 8 个字符，并混合不同的字母、数字或汉字"),
-            1: self.tr("强度：中 —— 可以使用；再长一些更安全"),
-            2: self.tr("强度：强"),
+            0: tr("强度：弱 —— 至少 8 个字符，并混合不同的字母、数字或汉字"),
+            1: tr("强度：中 —— 可以使用；再长一些更安全"),
+            2: tr("强度：强"),
         }
         self.strength.setText(words[level])
         self.strength.setStyleSheet(f"color: {STRENGTH_COLORS[level]};")
@@ -247,8 +248,8 @@ class SetupWizard(QWizard):
         errors: dict[str, str] = {}
         if page is self.office_page:
             for name, message in (
-                ("office_name", self.tr("请填写管理处名称")),
-                ("estate_name", self.tr("请填写小区名称")),
+                ("office_name", tr("请填写管理处名称")),
+                ("estate_name", tr("请填写小区名称")),
             ):
                 if not str(values[name]).strip():
                     errors[name] = message
@@ -258,16 +259,16 @@ class SetupWizard(QWizard):
             except UserError as exc:
                 errors["passphrase"] = exc.message
             if values["passphrase_again"] != values["passphrase"]:
-                errors["passphrase_again"] = self.tr("两次输入的办公室密码不一致")
+                errors["passphrase_again"] = tr("两次输入的办公室密码不一致")
         elif page is self.director_page:
             if not str(values["director_name"]).strip():
-                errors["director_name"] = self.tr("请填写管理处主任的姓名")
+                errors["director_name"] = tr("请填写管理处主任的姓名")
             try:
                 staff_service.check_pin(str(values["director_pin"]))
             except ValidationError as exc:
                 errors["director_pin"] = exc.message
             if values["director_pin_again"] != values["director_pin"]:
-                errors["director_pin_again"] = self.tr("两次输入的 PIN 不一致")
+                errors["director_pin_again"] = tr("两次输入的 PIN 不一致")
         return errors
 
     def check_page(self, page: QWizardPage) -> bool:
@@ -304,9 +305,7 @@ class SetupWizard(QWizard):
             show_errors(self, {"form": exc.message})
             return False
         except OSError as exc:  # e.g. a folder this Windows account may not write to
-            show_errors(
-                self, {"form": self.tr("无法创建办公文件：{0}").format(exc.strerror or exc)}
-            )
+            show_errors(self, {"form": tr("无法创建办公文件：{0}").format(exc.strerror or exc)})
             return False
         self.office, self.recovery = office, recovery
         self.recovery_page.key_label.setText(recovery)
@@ -349,11 +348,11 @@ class SetupWizard(QWizard):
         try:
             from wuyedesk.services.demo import generate_demo
         except ImportError:
-            QMessageBox.information(self, self.tr("演示小区"), self.tr("演示数据模块尚未安装"))
+            QMessageBox.information(self, tr("演示小区"), tr("演示数据模块尚未安装"))
             return
-        progress = QProgressDialog(self.tr("正在生成演示小区…"), "", 0, 0, self)
+        progress = QProgressDialog(tr("正在生成演示小区…"), "", 0, 0, self)
         progress.setCancelButton(None)
-        progress.setWindowTitle(self.tr("演示小区"))
+        progress.setWindowTitle(tr("演示小区"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         progress.show()
@@ -372,7 +371,7 @@ class SetupWizard(QWizard):
             with wait_cursor():
                 generate_demo(self.office, Actor.command_line(), **kwargs)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("演示小区"), exc.message)
+            QMessageBox.warning(self, tr("演示小区"), exc.message)
         finally:
             progress.close()
             progress.deleteLater()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.roles import ROLE_LABELS, Role
 from wuyedesk.domain.validators import check_name
+from wuyedesk.i18n import tr
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
 from wuyedesk.store.office_file import OfficeFile
@@ -54,16 +55,16 @@ class _SignDialog(QDialog):
         self.pad = SignaturePad()
         self.pad.setObjectName(SIGNATURE)
         self.pad.changed.connect(self._pad_changed)
-        self.clear_button = QPushButton(self.tr("清除"))
+        self.clear_button = QPushButton(tr("清除"))
         self.clear_button.setObjectName("clear_button")
-        self.clear_button.setToolTip(self.tr("擦掉签名重写"))
+        self.clear_button.setToolTip(tr("擦掉签名重写"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.pad.clear)
-        self.confirm_button = QPushButton(self.tr("确认签名"))
+        self.confirm_button = QPushButton(tr("确认签名"))
         self.confirm_button.setObjectName("confirm_button")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self.confirm)
-        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button = QPushButton(tr("取消"))
         self.cancel_button.setObjectName("cancel_button")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
@@ -101,7 +102,7 @@ class _SignDialog(QDialog):
 
     def add_pad_row(self) -> None:
         """Put the signature pad as the last field."""
-        self.pad_label, self.pad_message = self.add_row(self.tr("手写签名"), self.pad)
+        self.pad_label, self.pad_message = self.add_row(tr("手写签名"), self.pad)
 
     def show_messages(self, errors: dict[str, str]) -> None:
         """Show each message under its field; the pad's frame turns red with its own."""
@@ -118,9 +119,9 @@ class _SignDialog(QDialog):
     def drawing_refusal(self) -> str | None:
         """Return why the drawing cannot be taken, or None when it will do."""
         if self.pad.is_empty():
-            return self.tr("请在框内手写签名")
+            return tr("请在框内手写签名")
         if not self.pad.has_enough():
-            return self.tr("签名太短，请写清姓名（可按“清除”重写）")
+            return tr("签名太短，请写清姓名（可按“清除”重写）")
         return None
 
     def _pad_changed(self) -> None:
@@ -148,15 +149,15 @@ class StaffSignDialog(_SignDialog):
         self.staff = QComboBox()
         self.staff.setObjectName("staff")
         self.staff.setMinimumWidth(240)
-        self.staff.setPlaceholderText(self.tr("请选择签名人"))
+        self.staff.setPlaceholderText(tr("请选择签名人"))
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
         self.pin.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,8}"), self))
-        self.pin.setPlaceholderText(self.tr("签名人本人输入 PIN"))
-        self.add_row(self.tr("签名人"), self.staff)
-        self.add_row(self.tr("PIN"), self.pin)
+        self.pin.setPlaceholderText(tr("签名人本人输入 PIN"))
+        self.add_row(tr("签名人"), self.staff)
+        self.add_row(tr("PIN"), self.pin)
         self.add_pad_row()
         for widget in (self.pad, self.pad_label, self.clear_button):
             widget.setVisible(need_drawing)
@@ -168,15 +169,15 @@ class StaffSignDialog(_SignDialog):
         people = [p for p in staff_service.list_staff(self.office) if p.role in self.roles]
         for person in people:
             self.staff.addItem(
-                self.tr("{name}　　{role}").format(name=person.name, role=person.role_label),
+                tr("{name}　　{role}").format(name=person.name, role=person.role_label),
                 person.id,
             )
         # One possible signer is chosen for them; among several, each picks their own name.
         self.staff.setCurrentIndex(0 if len(people) == 1 else -1)
         if not people:
-            wanted = "、".join(ROLE_LABELS[r] for r in sorted(self.roles))
+            wanted = tr("、").join(ROLE_LABELS[r] for r in sorted(self.roles))
             self.show_messages(
-                {"staff": self.tr("没有可签名的{0}，请先在员工管理中添加").format(wanted)}
+                {"staff": tr("没有可签名的{0}，请先在员工管理中添加").format(wanted)}
             )
 
     def _staff_changed(self, _index: int) -> None:
@@ -187,9 +188,9 @@ class StaffSignDialog(_SignDialog):
         """Check the choice, the PIN and the drawing; the service checks the PIN itself."""
         errors: dict[str, str] = {}
         if self.staff.currentIndex() < 0:
-            errors["staff"] = self.tr("请选择签名人")
+            errors["staff"] = tr("请选择签名人")
         if not self.pin.text():
-            errors["pin"] = self.tr("请签名人输入自己的 PIN")
+            errors["pin"] = tr("请签名人输入自己的 PIN")
         refusal = self.drawing_refusal() if self.need_drawing else None
         if refusal is not None:
             errors[SIGNATURE] = refusal
@@ -225,8 +226,8 @@ class HouseholdSignDialog(_SignDialog):
         self.name = QLineEdit(name)
         self.name.setObjectName("signer_name")
         self.name.setMaxLength(40)
-        self.name.setPlaceholderText(self.tr("签名人姓名"))
-        self.add_row(self.tr("签名人"), self.name)
+        self.name.setPlaceholderText(tr("签名人姓名"))
+        self.add_row(tr("签名人"), self.name)
         self.add_pad_row()
         (self.pad if name else self.name).setFocus()
 

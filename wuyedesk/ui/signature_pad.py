@@ -30,6 +30,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from wuyedesk.i18n import tr
+
 PAPER = QColor("#ffffff")
 FRAME = QColor("#b0bec5")
 FRAME_ERROR = QColor("#c62828")  # as binder.ERROR_COLOR
@@ -86,7 +88,7 @@ class SignaturePad(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so a refused pad can take the focus
-        self.setAccessibleName(self.tr("签名板"))
+        self.setAccessibleName(tr("签名板"))
 
     def minimumSizeHint(self) -> QSize:
         """Leave room for a Chinese name written by hand."""
@@ -276,6 +278,6 @@ class SignaturePad(QWidget):
             font.setPointSizeF(font.pointSizeF() * 1.25)
             painter.setFont(font)
             hint = QRectF(paper.left(), paper.top(), paper.width(), base_y - paper.top())
-            painter.drawText(hint, Qt.AlignmentFlag.AlignCenter, self.tr("请在此处签名"))
+            painter.drawText(hint, Qt.AlignmentFlag.AlignCenter, tr("请在此处签名"))
         _draw_strokes(painter, self.strokes, INK_WIDTH)
         painter.end()

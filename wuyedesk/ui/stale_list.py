@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import residents
 from wuyedesk.services.context import Actor
 from wuyedesk.services.estate import stale_before
 from wuyedesk.store.office_file import OfficeFile
 
-HEADINGS = ("房号", "姓名", "身份", "资料核验日期", "资料状态")
+HEADINGS = (tr("房号"), tr("姓名"), tr("身份"), tr("资料核验日期"), tr("资料状态"))
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -45,14 +47,14 @@ class StaleListDialog(QDialog):
     def __init__(self, office: OfficeFile, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.office, self.actor = office, actor
-        self.setWindowTitle(self.tr("资料待更新的住户"))
+        self.setWindowTitle(tr("资料待更新的住户"))
         self.resize(640, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(HEADINGS))
-        self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADINGS])
+        self.table.setHorizontalHeaderLabels([tr(h) for h in HEADINGS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -63,7 +65,7 @@ class StaleListDialog(QDialog):
         self.table.itemActivated.connect(lambda _item: self.open_current())
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("关闭"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.refresh()
@@ -74,22 +76,22 @@ class StaleListDialog(QDialog):
         try:
             stale = residents.stale_residents(self.office, self.actor, before=limit)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法查看"), exc.message)
+            QMessageBox.warning(self, tr("无法查看"), exc.message)
             stale = []
         self.summary.setText(
-            self.tr(
+            tr(
                 "{n} 位住户的资料在 {day} 之后没有核验过，或被标记为待更新。双击或回车打开该户。"
             ).format(n=len(stale), day=limit.isoformat())
         )
         self.table.setRowCount(len(stale))
         for row, view in enumerate(stale):
             verified = _verified_on(self.office, self.actor, view)
-            status = self.tr("待更新") if view.data_status != "valid" else self.tr("超期未核验")
+            status = tr("待更新") if view.data_status != "valid" else tr("超期未核验")
             cells = (
-                view.unit_code,
+                shown_unit_codes(view.unit_code),
                 view.name,
-                self.tr(view.role_label),
-                verified.isoformat() if verified else self.tr("从未核验"),
+                tr(view.role_label),
+                verified.isoformat() if verified else tr("从未核验"),
                 status,
             )
             for column, text in enumerate(cells):

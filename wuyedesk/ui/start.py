@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.lazy import lazy_module, warm_up
 from wuyedesk.store import keys, remembered
 from wuyedesk.store.location import Location, parse_location
@@ -81,7 +82,6 @@ def recovery_document(
     parent: QWidget, recovery: str, office_name: str, estate_name: str
 ) -> QTextDocument:
     """Return the printable recovery page: office, estate, date, the key and what it is for."""
-    tr = parent.tr
     doc = QTextDocument(parent)
     doc.setDefaultFont(parent.font())
     title = tr("wuyedesk 办公文件恢复密钥")
@@ -162,7 +162,7 @@ class UnlockDialog(QDialog):
         recovery = not self.using_recovery
         self.mode.setCurrentIndex(1 if recovery else 0)
         self._fit_to_page()
-        self.switch_button.setText(self.tr("用办公室密码") if recovery else self.tr("用恢复密钥"))
+        self.switch_button.setText(tr("用办公室密码") if recovery else tr("用恢复密钥"))
         self.form.findChild(QLineEdit, "recovery" if recovery else "passphrase").setFocus()
 
     def unlock(self) -> None:
@@ -189,7 +189,7 @@ class UnlockDialog(QDialog):
     def _unlock_with_passphrase(self, values: dict[str, object]) -> OfficeFile:
         passphrase = str(values["passphrase"])
         if not passphrase:
-            raise _FieldProblems({"passphrase": self.tr("请输入办公室密码")})
+            raise _FieldProblems({"passphrase": tr("请输入办公室密码")})
         try:
             return office_service.unlock(self.path, passphrase=passphrase)
         except keys.WrongPassphrase as exc:
@@ -200,13 +200,13 @@ class UnlockDialog(QDialog):
         recovery, new = str(values["recovery"]).strip(), str(values["new_passphrase"])
         errors: dict[str, str] = {}
         if not recovery:
-            errors["recovery"] = self.tr("请输入打印的恢复密钥")
+            errors["recovery"] = tr("请输入打印的恢复密钥")
         try:
             keys.check_passphrase_strength(new)
         except UserError as exc:
             errors["new_passphrase"] = exc.message
         if values["new_passphrase_again"] != new:
-            errors["new_passphrase_again"] = self.tr("两次输入的办公室密码不一致")
+            errors["new_passphrase_again"] = tr("两次输入的办公室密码不一致")
         if errors:
             raise _FieldProblems(errors)
         try:
@@ -221,8 +221,8 @@ class UnlockDialog(QDialog):
         except Exception as exc:  # the office is open; a keyring failure must not undo that
             QMessageBox.warning(
                 self,
-                self.tr("无法记住"),
-                self.tr("办公文件已打开，但未能在本电脑上记住：{0}").format(exc),
+                tr("无法记住"),
+                tr("办公文件已打开，但未能在本电脑上记住：{0}").format(exc),
             )
 
 

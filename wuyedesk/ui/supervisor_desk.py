@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.sla import half_year_of
+from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.dashboard import PERIODS, AuditChain, Desk, Figure, supervisor_desk
 from wuyedesk.services.settings import get_rules
@@ -50,7 +51,7 @@ from wuyedesk.ui.start import wait_cursor
 Clock = Callable[[], datetime]
 CARD_COLUMNS = 4
 MET_COLOR = "#2e7d32"
-SATISFACTION_COLORS = {"满意": "#2e7d32", "基本满意": "#f9a825", "不满意": ERROR_COLOR}
+SATISFACTION_COLORS = {tr("满意"): "#2e7d32", tr("基本满意"): "#f9a825", tr("不满意"): ERROR_COLOR}
 CARD_STYLE = (
     "QFrame#{name} {{ border: 1px solid {border}; border-radius: 6px; background: {back}; }}"
 )
@@ -78,7 +79,7 @@ class FigureCard(QFrame):
         layout.addWidget(self.label)
         layout.addWidget(self.value)
         count = len(figure.numbers)
-        self.setToolTip(self.tr("点击查看 {0} 张单据").format(count) if count else "")
+        self.setToolTip(tr("点击查看 {0} 张单据").format(count) if count else "")
         self.set_selected(False)
 
     def set_selected(self, selected: bool) -> None:
@@ -117,7 +118,7 @@ class SupervisorDeskWindow(QWidget):
         self.coverage: list[BuildingCoverage] = []
         self.cards: dict[str, FigureCard] = {}
         self.setObjectName("supervisor_desk")
-        self.setWindowTitle(self.tr("主管工作台"))
+        self.setWindowTitle(tr("主管工作台"))
         self.resize(1320, 860)
         self.refusal = QLabel()
         self.refusal.setObjectName("refusal")
@@ -139,16 +140,16 @@ class SupervisorDeskWindow(QWidget):
         self.period = QComboBox()
         self.period.setObjectName("period")
         for key, text in PERIODS.items():
-            self.period.addItem(self.tr(text), key)
+            self.period.addItem(tr(text), key)
         # Another period reads other figures; the audit chain is checked again only on 刷新.
         self.period.currentIndexChanged.connect(lambda _i: self.refresh(check_audit=False))
-        reload = QPushButton(self.tr("刷新"))
+        reload = QPushButton(tr("刷新"))
         reload.setObjectName("reload")
         reload.clicked.connect(lambda: self.refresh())
         self.range_label = QLabel()
         self.range_label.setObjectName("range")
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("期间")))
+        row.addWidget(QLabel(tr("期间")))
         row.addWidget(self.period)
         row.addWidget(reload)
         row.addWidget(self.range_label, 1)
@@ -170,12 +171,12 @@ class SupervisorDeskWindow(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(cards)
         column.addLayout(charts, 1)
-        self.numbers_box = QGroupBox(self.tr("点击上方数字查看单据"))
+        self.numbers_box = QGroupBox(tr("点击上方数字查看单据"))
         self.numbers_box.setObjectName("numbers_box")
         self.numbers = QListWidget()
         self.numbers.setObjectName("numbers")
         self.numbers.itemDoubleClicked.connect(self._number_opened)
-        self.numbers_hint = QLabel(self.tr("双击单号打开单据"))
+        self.numbers_hint = QLabel(tr("双击单号打开单据"))
         box = QVBoxLayout(self.numbers_box)
         box.addWidget(self.numbers, 1)
         box.addWidget(self.numbers_hint)
@@ -231,7 +232,11 @@ class SupervisorDeskWindow(QWidget):
         self.refusal.setVisible(False)
         self.body.setVisible(True)
         first, last = self.desk.start, self.desk.end
-        shown = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+        shown = (
+            f"{first:%Y-%m-%d}"
+            if first == last
+            else tr("{first:%Y-%m-%d} 至 {last:%Y-%m-%d}").format(first=first, last=last)
+        )
         self.range_label.setText(shown)
         self._fill_cards(self.desk.figures)
         self.satisfaction_view.setChart(self._satisfaction_chart(self.desk.satisfaction))
@@ -242,22 +247,20 @@ class SupervisorDeskWindow(QWidget):
         """Say whether the audit log is intact, with its length and when it was checked."""
         checked = f"{chain.checked_at.astimezone(SHOWN_ZONE):%Y-%m-%d %H:%M}"
         if chain.ok:
-            text = self.tr("审计日志：完整（共 {0} 条，最近核验 {1}）").format(
+            text = tr("审计日志：完整（共 {0} 条，最近核验 {1}）").format(
                 f"{chain.lines:,}", checked
             )
             style = f"color: {MET_COLOR};"
         else:
-            text = self.tr("审计日志被改动：{0}（最近核验 {1}）").format(
-                chain.reason or "", checked
-            )
+            text = tr("审计日志被改动：{0}（最近核验 {1}）").format(chain.reason or "", checked)
             style = f"color: {ERROR_COLOR}; font-weight: bold;"
         self.audit_label.setText(text)
         self.audit_label.setStyleSheet(style)
         self.audit_label.setProperty("breach", not chain.ok)
         self.audit_label.setToolTip(
-            self.tr(
-                "逐条重算审计日志的哈希链（用时 {0:.1f} 秒）；命令行：wuyedesk audit verify"
-            ).format(chain.seconds)
+            tr("逐条重算审计日志的哈希链（用时 {0:.1f} 秒）；命令行：wuyedesk audit verify").format(
+                chain.seconds
+            )
         )
         self.audit_label.setVisible(True)
 
@@ -281,12 +284,10 @@ class SupervisorDeskWindow(QWidget):
             card.set_selected(card_key == key)
         chosen = self.cards.get(key) if key is not None else None
         if chosen is None:
-            self.numbers_box.setTitle(self.tr("点击上方数字查看单据"))
+            self.numbers_box.setTitle(tr("点击上方数字查看单据"))
             return
         figure = chosen.figure
-        self.numbers_box.setTitle(
-            self.tr("{0}（{1} 张）").format(figure.label, len(figure.numbers))
-        )
+        self.numbers_box.setTitle(tr("{0}（{1} 张）").format(figure.label, len(figure.numbers)))
         for number in figure.numbers:
             self.numbers.addItem(QListWidgetItem(number))
         if figure.numbers:
@@ -311,29 +312,29 @@ class SupervisorDeskWindow(QWidget):
 
     def _satisfaction_chart(self, split: dict[str, int]) -> QChart:
         answered = sum(split.values())
-        chart = self._chart(self.tr("维修满意度（{0} 份）").format(answered))
+        chart = self._chart(tr("维修满意度（{0} 份）").format(answered))
         series = QPieSeries()
         series.setObjectName("satisfaction")
         for label, count in split.items():
-            piece = series.append(f"{self.tr(label)} {count}", count)
+            piece = series.append(f"{tr(label)} {count}", count)
             piece.setColor(QColor(SATISFACTION_COLORS.get(label, "#90a4ae")))
             piece.setLabelFont(QFont(QApplication.font()))
             piece.setLabelVisible(bool(count))
         chart.addSeries(series)
         if not answered:
-            chart.setTitle(self.tr("维修满意度（本期无评价）"))
+            chart.setTitle(tr("维修满意度（本期无评价）"))
         return chart
 
     def _coverage_chart(self, lines: list[BuildingCoverage]) -> QChart:
         buildings = [line for line in lines if line.building_id is not None]
         total = next((line for line in lines if line.building_id is None), None)
-        title = self.tr("本半年日常回访覆盖率")
+        title = tr("本半年日常回访覆盖率")
         if total is not None:
-            title += self.tr("：全小区已访 {0} 户，应访 {1} 户（共 {2} 户）").format(
+            title += tr("：全小区已访 {0} 户，应访 {1} 户（共 {2} 户）").format(
                 total.visited, total.needed, total.households
             )
         chart = self._chart(title)
-        met, short = QBarSet(self.tr("已达标")), QBarSet(self.tr("未达标"))
+        met, short = QBarSet(tr("已达标")), QBarSet(tr("未达标"))
         met.setColor(QColor(MET_COLOR))
         short.setColor(QColor(ERROR_COLOR))
         for line in buildings:
@@ -347,7 +348,7 @@ class SupervisorDeskWindow(QWidget):
         font = QFont(QApplication.font())
         axis_x = QBarCategoryAxis()
         # Under each building: visited / needed, so a building with no visit still reads short.
-        short_mark = self.tr("（未达标）")
+        short_mark = tr("（未达标）")
         axis_x.append(
             [
                 f"{line.building_label} {line.visited}/{line.needed}"
@@ -356,7 +357,7 @@ class SupervisorDeskWindow(QWidget):
             ]
         )
         axis_x.setLabelsFont(font)
-        axis_x.setTitleText(self.tr("楼栋  已访/应访 户"))
+        axis_x.setTitleText(tr("楼栋  已访/应访 户"))
         axis_x.setTitleFont(font)
         target = get_rules(self.office).routine_visit_share * 100
         top = max([target * 2, *(line.share * 100 for line in buildings)]) * 1.1
@@ -371,7 +372,7 @@ class SupervisorDeskWindow(QWidget):
         series.attachAxis(axis_y)
         line_series = QLineSeries()
         line_series.setObjectName("target")
-        line_series.setName(self.tr("应访 {0:.0f}%").format(target))
+        line_series.setName(tr("应访 {0:.0f}%").format(target))
         line_series.append(-0.5, target)
         line_series.append(max(len(buildings), 1) - 0.5, target)
         line_series.setPen(QPen(QColor("#37474f"), 2, Qt.PenStyle.DashLine))

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import drafts, residents
 from wuyedesk.services import staff as staff_service
 from wuyedesk.services.context import Actor
@@ -40,9 +42,16 @@ from wuyedesk.ui.resident_form import FORM_NAME, ResidentDialog
 log = logging.getLogger(__name__)
 STALE_COLOR = QColor("#ffe0b2")  # orange: data to update (篇1 §4(2)B)
 ID_ROLE = Qt.ItemDataRole.UserRole
-PEOPLE_HEADINGS = ("姓名", "身份", "电话", "证件号码", "入住日期", "资料状态")
-HISTORY_HEADINGS = ("姓名", "身份", "电话", "入住日期", "迁出日期")
-RECORD_HEADINGS = ("编号", "日期", "类别", "状态", "摘要")
+PEOPLE_HEADINGS = (
+    tr("姓名"),
+    tr("身份"),
+    tr("电话"),
+    tr("证件号码"),
+    tr("入住日期"),
+    tr("资料状态"),
+)
+HISTORY_HEADINGS = (tr("姓名"), tr("身份"), tr("电话"), tr("入住日期"), tr("迁出日期"))
+RECORD_HEADINGS = (tr("编号"), tr("日期"), tr("类别"), tr("状态"), tr("摘要"))
 CLIPBOARD_CLEAR_MS = 30_000  # a copied full number leaves the clipboard after this long
 
 
@@ -75,10 +84,10 @@ class RecordsTab(QStackedWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.empty = QLabel(self.tr("暂无记录"))
+        self.empty = QLabel(tr("暂无记录"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("color: #888888;")
-        self.table = _table(RECORD_HEADINGS, self.tr)
+        self.table = _table(RECORD_HEADINGS, tr)
         self.addWidget(self.empty)
         self.addWidget(self.table)
 
@@ -115,7 +124,7 @@ class UnitCardWidget(QWidget):
         self.clipboard_timer.setInterval(clipboard_clear_ms)
         self.clipboard_timer.timeout.connect(self.clear_clipboard)
         self.stack = QStackedWidget(self)
-        hint = QLabel(self.tr("在左边选择一户，或在上面搜索住户"))
+        hint = QLabel(tr("在左边选择一户，或在上面搜索住户"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setStyleSheet("color: #666666; font-size: 13pt;")
         self.stack.addWidget(hint)
@@ -131,28 +140,28 @@ class UnitCardWidget(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self._build_header())
-        people = QGroupBox(self.tr("现住人员"))
+        people = QGroupBox(tr("现住人员"))
         box = QVBoxLayout(people)
-        self.people = _table(PEOPLE_HEADINGS, self.tr)
+        self.people = _table(PEOPLE_HEADINGS, tr)
         self.people.itemSelectionChanged.connect(self._update_buttons)
         self.people.itemActivated.connect(lambda _item: self.edit_selected())
         box.addWidget(self.people)
         box.addLayout(self._build_buttons())
         layout.addWidget(people, 3)
-        history = QGroupBox(self.tr("历史住户"))
-        self.history = _table(HISTORY_HEADINGS, self.tr)
+        history = QGroupBox(tr("历史住户"))
+        self.history = _table(HISTORY_HEADINGS, tr)
         QVBoxLayout(history).addWidget(self.history)
         layout.addWidget(history, 2)
         self.records = QTabWidget()
         tabs = [RecordsTab() for _ in range(3)]
         self.contacts_tab, self.repairs_tab, self.visits_tab = tabs
-        for tab, title in zip(tabs, ("来访/来电", "维修单", "回访"), strict=True):
-            self.records.addTab(tab, self.tr(title))
+        for tab, title in zip(tabs, (tr("来访/来电"), tr("维修单"), tr("回访")), strict=True):
+            self.records.addTab(tab, tr(title))
         layout.addWidget(self.records, 2)
         return page
 
     def _build_header(self) -> QWidget:
-        header = QGroupBox(self.tr("住户档案"))
+        header = QGroupBox(tr("住户档案"))
         grid = QGridLayout(header)
         grid.setHorizontalSpacing(18)
         self.code_label = QLabel()
@@ -161,16 +170,16 @@ class UnitCardWidget(QWidget):
         grid.addWidget(self.code_label, 0, 0, 1, 6)
         self.header_values: dict[str, QLabel] = {}
         names = (
-            ("building", "楼栋"),
-            ("entrance", "单元"),
-            ("floor", "楼层"),
-            ("room", "房间"),
-            ("area", "建筑面积"),
-            ("possession_date", "收楼日期"),
+            ("building", tr("楼栋")),
+            ("entrance", tr("单元")),
+            ("floor", tr("楼层")),
+            ("room", tr("房间")),
+            ("area", tr("建筑面积")),
+            ("possession_date", tr("收楼日期")),
         )
         for index, (name, label) in enumerate(names):
             row, column = 1 + index // 3, (index % 3) * 2
-            caption = QLabel(self.tr(label))
+            caption = QLabel(tr(label))
             caption.setStyleSheet("color: #666666;")
             value = QLabel()
             value.setObjectName(name)
@@ -183,18 +192,18 @@ class UnitCardWidget(QWidget):
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.add_button = QPushButton(self.tr("新增住户"))
-        self.edit_button = QPushButton(self.tr("编辑"))
-        self.move_out_button = QPushButton(self.tr("迁出"))
-        self.reveal_button = QPushButton(self.tr("显示完整号码"))
-        self.flag_button = QPushButton(self.tr("标记待更新"))
-        self.copy_id_button = QPushButton(self.tr("复制证件号码"))
-        self.copy_phone_button = QPushButton(self.tr("复制电话"))
-        self.reveal_button.setToolTip(self.tr("显示本行的完整电话和证件号码（会记入审计日志）"))
+        self.add_button = QPushButton(tr("新增住户"))
+        self.edit_button = QPushButton(tr("编辑"))
+        self.move_out_button = QPushButton(tr("迁出"))
+        self.reveal_button = QPushButton(tr("显示完整号码"))
+        self.flag_button = QPushButton(tr("标记待更新"))
+        self.copy_id_button = QPushButton(tr("复制证件号码"))
+        self.copy_phone_button = QPushButton(tr("复制电话"))
+        self.reveal_button.setToolTip(tr("显示本行的完整电话和证件号码（会记入审计日志）"))
         seconds = self.clipboard_timer.interval() // 1000
         for button in (self.copy_id_button, self.copy_phone_button):
             button.setToolTip(
-                self.tr("先显示完整号码才能复制；{0} 秒后自动从剪贴板清除").format(seconds)
+                tr("先显示完整号码才能复制；{0} 秒后自动从剪贴板清除").format(seconds)
             )
         for button, slot in (
             (self.add_button, self.add_resident),
@@ -216,7 +225,7 @@ class UnitCardWidget(QWidget):
         try:
             card = unit_card(self.office, self.actor, code)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法打开"), exc.message)
+            QMessageBox.warning(self, tr("无法打开"), exc.message)
             return
         if self.card is None or card.id != self.card.id:
             self._revealed.clear()
@@ -231,13 +240,13 @@ class UnitCardWidget(QWidget):
         self._update_buttons()
 
     def _fill_header(self, card: UnitCard) -> None:
-        self.code_label.setText(self.tr("房号 {code}").format(code=card.code))
+        self.code_label.setText(tr("房号 {code}").format(code=shown_unit_codes(card.code)))
         values = {
-            "building": self.tr("{0} 栋").format(card.building),
-            "entrance": self.tr("{0} 单元").format(card.entrance) if card.entrance else "—",
-            "floor": self.tr("{0} 层").format(card.floor),
+            "building": tr("{0} 栋").format(card.building),
+            "entrance": tr("{0} 单元").format(card.entrance) if card.entrance else "—",
+            "floor": tr("{0} 层").format(card.floor),
             "room": card.room,
-            "area": self.tr("{0} m²").format(card.area_m2) if card.area_m2 else "—",
+            "area": tr("{0} m²").format(card.area_m2) if card.area_m2 else "—",
             "possession_date": _day(card.possession_date) or "—",
         }
         for name, text in values.items():
@@ -250,12 +259,12 @@ class UnitCardWidget(QWidget):
             shown = self._revealed.get(person.id, person)
             verified = self._verified_on(person)
             stale = person.data_status != "valid" or verified is None or verified < limit
-            status = self.tr("待更新") if stale else self.tr("有效")
+            status = tr("待更新") if stale else tr("有效")
             if verified is not None:
-                status += self.tr("（核验于 {0}）").format(verified.isoformat())
+                status += tr("（核验于 {0}）").format(verified.isoformat())
             cells = [
                 person.name,
-                self.tr(person.role_label),
+                tr(person.role_label),
                 " / ".join(filter(None, (shown.phone, shown.landline))),
                 shown.id_number,
                 _day(person.moved_in),
@@ -281,7 +290,7 @@ class UnitCardWidget(QWidget):
             phone = " / ".join(filter(None, (person.phone, person.landline)))
             cells = [
                 person.name,
-                self.tr(person.role_label),
+                tr(person.role_label),
                 phone,
                 _day(person.moved_in),
                 _day(person.moved_out),
@@ -341,7 +350,7 @@ class UnitCardWidget(QWidget):
         try:
             form = ResidentDialog(self.office, self.actor, unit_code, resident_id, draft, self)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法打开"), exc.message)
+            QMessageBox.warning(self, tr("无法打开"), exc.message)
             return None
         self.forms.append(form)
         form.saved.connect(lambda _view, f=form: self._after_save(f))
@@ -370,8 +379,8 @@ class UnitCardWidget(QWidget):
             return
         text, ok = QInputDialog.getText(
             self,
-            self.tr("迁出"),
-            self.tr("{name} 的迁出日期（年-月-日）：").format(name=person.name),
+            tr("迁出"),
+            tr("{name} 的迁出日期（年-月-日）：").format(name=person.name),
             text=date.today().isoformat(),
         )
         if not ok:
@@ -379,7 +388,7 @@ class UnitCardWidget(QWidget):
         try:
             day = date.fromisoformat(text.strip())
         except ValueError:
-            QMessageBox.warning(self, self.tr("未迁出"), self.tr("日期格式应为 年-月-日"))
+            QMessageBox.warning(self, tr("未迁出"), tr("日期格式应为 年-月-日"))
             return
         self._run(
             lambda: residents.move_out(self.office, self.actor, person.id, day, person.version)
@@ -391,7 +400,7 @@ class UnitCardWidget(QWidget):
         if person is None:
             return
         reason, ok = QInputDialog.getText(
-            self, self.tr("标记待更新"), self.tr("需要更新的原因："), text=self.tr("资料需要核实")
+            self, tr("标记待更新"), tr("需要更新的原因："), text=tr("资料需要核实")
         )
         if ok:
             self._run(lambda: residents.mark_to_update(self.office, self.actor, person.id, reason))
@@ -400,7 +409,7 @@ class UnitCardWidget(QWidget):
         try:
             action()
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("未保存"), exc.message)
+            QMessageBox.warning(self, tr("未保存"), exc.message)
             return
         assert self.card is not None
         self.show_unit(self.card.code)
@@ -414,7 +423,7 @@ class UnitCardWidget(QWidget):
         try:
             full = residents.reveal_resident(self.office, self.actor, person.id)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法显示"), exc.message)
+            QMessageBox.warning(self, tr("无法显示"), exc.message)
             return
         self._revealed[person.id] = full
         assert self.card is not None
@@ -427,13 +436,13 @@ class UnitCardWidget(QWidget):
     def copy_id_selected(self) -> bool:
         """Copy the revealed row's full ID number; it leaves the clipboard after a while."""
         shown = self.revealed_selected()
-        return shown is not None and self._copy(shown.id, shown.id_number, "证件号码")
+        return shown is not None and self._copy(shown.id, shown.id_number, tr("证件号码"))
 
     def copy_phone_selected(self) -> bool:
         """Copy the revealed row's full phone number (or landline) the same way."""
         shown = self.revealed_selected()
         number = (shown.phone or shown.landline) if shown is not None else None
-        return shown is not None and self._copy(shown.id, number, "电话")
+        return shown is not None and self._copy(shown.id, number, tr("电话"))
 
     def _copy(self, resident_id: int, text: str | None, what: str) -> bool:
         # `what` names the number in the audit log's detail (the log is in Chinese).
@@ -442,7 +451,7 @@ class UnitCardWidget(QWidget):
         try:
             staff_service.record_copy(self.office, self.actor, resident_id, what)
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法复制"), exc.message)
+            QMessageBox.warning(self, tr("无法复制"), exc.message)
             return False
         QApplication.clipboard().setText(text)
         self.copied = text
@@ -479,14 +488,13 @@ class UnitCardWidget(QWidget):
         kept = [d for d in drafts.drafts_of(self.office, self.actor) if d.form == FORM_NAME]
         if not kept:
             return
-        names = "、".join(
-            f"{d.data.get('unit', '')} {d.data.get('name') or self.tr('（未填姓名）')}"
-            for d in kept
+        names = tr("、").join(
+            f"{d.data.get('unit', '')} {d.data.get('name') or tr('（未填姓名）')}" for d in kept
         )
         answer = QMessageBox.question(
             self,
-            self.tr("恢复未保存的住户资料"),
-            self.tr("上次有 {n} 份住户资料没有保存：{names}。要恢复吗？").format(
+            tr("恢复未保存的住户资料"),
+            tr("上次有 {n} 份住户资料没有保存：{names}。要恢复吗？").format(
                 n=len(kept), names=names
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

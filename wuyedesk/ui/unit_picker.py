@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.i18n import tr
 from wuyedesk.services import contacts
 from wuyedesk.services import office as office_service
 from wuyedesk.services.context import Actor
@@ -20,7 +21,7 @@ class UnitPickerDialog(QDialog):
 
     def __init__(self, office: OfficeFile, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("选择房号"))
+        self.setWindowTitle(tr("选择房号"))
         self.resize(360, 520)
         self.code: str | None = None
         self.tree = EstateTreeView(self)
@@ -70,7 +71,9 @@ def offer_residents(
             return None
         clear_errors(form)
         for person in found:
-            combo.addItem(f"{person.name}（{person.role_label}）", person.resident_id)
+            combo.addItem(
+                tr("{0}（{1}）").format(person.name, person.role_label), person.resident_id
+            )
             combo.setItemData(combo.count() - 1, person.phone_masked, Qt.ItemDataRole.ToolTipRole)
         combo.setCurrentIndex(-1)
         combo.setEditText(typed)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import VisitKind
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import visit_plan, visits
 from wuyedesk.services.context import Actor
 from wuyedesk.services.visit_plan import BuildingCoverage, HouseholdSuggestion
@@ -32,18 +34,18 @@ class CoverageRow:
 
 
 COVERAGE_COLUMNS: tuple[tuple[str, Callable[[CoverageRow], str]], ...] = (
-    ("楼栋", lambda r: r.line.building_label),
-    ("住户数", lambda r: str(r.line.households)),
-    ("已回访", lambda r: str(r.line.visited)),
-    ("应回访", lambda r: str(r.line.needed)),
-    ("覆盖率", lambda r: f"{r.line.share:.1%}"),
-    ("达标", lambda r: "达标" if r.line.met else "未达标"),
+    (tr("楼栋"), lambda r: r.line.building_label),
+    (tr("住户数"), lambda r: str(r.line.households)),
+    (tr("已回访"), lambda r: str(r.line.visited)),
+    (tr("应回访"), lambda r: str(r.line.needed)),
+    (tr("覆盖率"), lambda r: f"{r.line.share:.1%}"),
+    (tr("达标"), lambda r: tr("达标") if r.line.met else tr("未达标")),
 )
 SUGGESTION_COLUMNS: tuple[tuple[str, Callable[[HouseholdSuggestion], str]], ...] = (
-    ("房号", lambda s: s.unit_code),
-    ("楼栋", lambda s: s.building_label),
-    ("上次日常回访", lambda s: shown_time(s.last_visited_at, "%Y-%m-%d") or "从未回访"),
-    ("上次回访编号", lambda s: s.last_number or ""),
+    (tr("房号"), lambda s: s.unit_code),
+    (tr("楼栋"), lambda s: s.building_label),
+    (tr("上次日常回访"), lambda s: shown_time(s.last_visited_at, "%Y-%m-%d") or tr("从未回访")),
+    (tr("上次回访编号"), lambda s: s.last_number or ""),
 )
 
 
@@ -75,7 +77,7 @@ class CoverageTab(QWidget):
         self.half = QComboBox()
         self.half.setObjectName("half_year")
         for year, half in half_years(now()):
-            self.half.addItem(self.tr("{0} 年{1}半年").format(year, "上" if half == 1 else "下"))
+            self.half.addItem(tr("{0} 年{1}半年").format(year, tr("上") if half == 1 else tr("下")))
             self.half.setItemData(self.half.count() - 1, (year, half))
         self.half.currentIndexChanged.connect(lambda _i: self.refresh())
         self.coverage = RecordTable(COVERAGE_COLUMNS, self)
@@ -83,7 +85,7 @@ class CoverageTab(QWidget):
         self.coverage.picked.connect(self._building_picked)
         self.suggestions = RecordTable(SUGGESTION_COLUMNS, self)
         self.suggestions.setObjectName("suggestion_table")
-        self.plan_button = make_button(self.tr("安排回访"), "plan_routine", self.plan_selected)
+        self.plan_button = make_button(tr("安排回访"), "plan_routine", self.plan_selected)
         self.message = QLabel()
         self.message.setObjectName("coverage_message")
         self.message.setWordWrap(True)
@@ -91,7 +93,7 @@ class CoverageTab(QWidget):
         self.rule.setObjectName("coverage_rule")
         self.suggest_title = QLabel()
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("半年度")))
+        top.addWidget(QLabel(tr("半年度")))
         top.addWidget(self.half)
         top.addWidget(self.rule, 1)
         bottom = QHBoxLayout()
@@ -116,7 +118,7 @@ class CoverageTab(QWidget):
             lines = []
         rows = [CoverageRow(x, x.building_id or 0, not x.met) for x in lines]
         self.coverage.set_rows(rows)
-        self.rule.setText(self.tr("每半年回访不少于 10% 的住户（每栋楼也须达到），红色为未达标"))
+        self.rule.setText(tr("每半年回访不少于 10% 的住户（每栋楼也须达到），红色为未达标"))
         if not self.coverage.select_id(self.building_id or 0) and rows:
             self.coverage.select_id(rows[0].id)
 
@@ -124,7 +126,7 @@ class CoverageTab(QWidget):
         if row is None:
             return
         self.building_id = row.line.building_id
-        self.suggest_title.setText(self.tr("建议回访住户（{0}）").format(row.line.building_label))
+        self.suggest_title.setText(tr("建议回访住户（{0}）").format(row.line.building_label))
         try:
             found = visit_plan.suggested_households(self.office, self.actor, self.building_id)
         except UserError as exc:
@@ -137,7 +139,7 @@ class CoverageTab(QWidget):
         """Plan a routine visit of the chosen household for tomorrow 09:00, by the actor."""
         index = self.suggestions.currentIndex()
         if not index.isValid():
-            self._say(self.tr("请先选择要回访的住户"), error=True)
+            self._say(tr("请先选择要回访的住户"), error=True)
             return None
         chosen: HouseholdSuggestion = self.suggestions.records.rows[index.row()]
         data = {
@@ -150,9 +152,9 @@ class CoverageTab(QWidget):
             view = visits.plan_visit(self.office, self.actor, data, now=self.now())
         except UserError as exc:
             message = getattr(exc, "errors", None)
-            self._say("；".join(message.values()) if message else exc.message, error=True)
+            self._say(tr("；").join(message.values()) if message else exc.message, error=True)
             return None
-        self._say(self.tr("已安排日常回访 {0}（{1}）").format(view.number, view.place))
+        self._say(tr("已安排日常回访 {0}（{1}）").format(view.number, shown_unit_codes(view.place)))
         self.refresh()
         self.planned.emit(view.id)
         return view

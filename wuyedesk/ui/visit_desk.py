@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import VisitKind, labels
+from wuyedesk.i18n import tr
 from wuyedesk.services import visit_plan, visit_views, visits
 from wuyedesk.services.context import Actor
 from wuyedesk.services.paging import Tally
+from wuyedesk.services.visit_fields import shown_visitors
 from wuyedesk.services.visit_plan import WaitingVisit
 from wuyedesk.services.visits import VisitView
 from wuyedesk.store.office_file import OfficeFile
@@ -34,26 +36,26 @@ from wuyedesk.ui.visit_panel import VisitPanel
 
 Clock = Callable[[], datetime]
 WAITING_COLUMNS: tuple[tuple[str, Callable[[WaitingVisit], str]], ...] = (
-    ("类型", lambda w: w.kind_label),
-    ("关联单号", lambda w: w.related_number),
-    ("房号/部位", lambda w: w.place),
-    ("投诉/验收", lambda w: shown_time(w.since)),
-    ("回访期限", lambda w: shown_time(w.due_at)),
-    ("剩余时间", lambda w: w.time_left_text),
-    ("回访编号", lambda w: w.visit_number or "未安排"),
+    (tr("类型"), lambda w: w.kind_label),
+    (tr("关联单号"), lambda w: w.related_number),
+    (tr("房号/部位"), lambda w: w.place),
+    (tr("投诉/验收"), lambda w: shown_time(w.since)),
+    (tr("回访期限"), lambda w: shown_time(w.due_at)),
+    (tr("剩余时间"), lambda w: w.time_left_text),
+    (tr("回访编号"), lambda w: w.visit_number or tr("未安排")),
 )
 VISIT_COLUMNS: tuple[tuple[str, Callable[[VisitView], str]], ...] = (
-    ("回访编号", lambda v: v.number),
-    ("类型", lambda v: v.kind_label),
-    ("房号/部位", lambda v: v.place),
-    ("关联单号", lambda v: v.related_number or ""),
-    ("回访期限", lambda v: shown_time(v.visit_limit or v.due_at)),
-    ("状态", lambda v: v.state_label),
-    ("回访人", lambda v: v.visitors),
-    ("满意度", lambda v: v.satisfaction_label),
-    ("超时", lambda v: "；".join(v.overdue)),
+    (tr("回访编号"), lambda v: v.number),
+    (tr("类型"), lambda v: v.kind_label),
+    (tr("房号/部位"), lambda v: v.place),
+    (tr("关联单号"), lambda v: v.related_number or ""),
+    (tr("回访期限"), lambda v: shown_time(v.visit_limit or v.due_at)),
+    (tr("状态"), lambda v: v.state_label),
+    (tr("回访人"), lambda v: shown_visitors(v.visitors)),
+    (tr("满意度"), lambda v: v.satisfaction_label),
+    (tr("超时"), lambda v: tr("；").join(v.overdue)),
 )
-SHOWS = (("未完成", "open"), ("今天", "today"))
+SHOWS = ((tr("未完成"), "open"), (tr("今天"), "today"))
 
 
 class VisitDeskWindow(QWidget):
@@ -70,14 +72,14 @@ class VisitDeskWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.office, self.actor, self.clock = office, actor, clock
         self.setObjectName("visit_desk")
-        self.setWindowTitle(self.tr("回访记录表"))
+        self.setWindowTitle(tr("回访记录表"))
         self.resize(1320, 820)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("visit_tabs")
-        self.tabs.addTab(self._visits_tab(), self.tr("待回访"))
+        self.tabs.addTab(self._visits_tab(), tr("待回访"))
         self.coverage = CoverageTab(office, actor, self.now, self)
         self.coverage.planned.connect(lambda visit_id: self.refresh(select_id=visit_id))
-        self.tabs.addTab(self.coverage, self.tr("日常回访覆盖"))
+        self.tabs.addTab(self.coverage, tr("日常回访覆盖"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.table.records.fetch_failed.connect(lambda text: self._say(text, error=True))
@@ -88,7 +90,7 @@ class VisitDeskWindow(QWidget):
         self.waiting = RecordTable(WAITING_COLUMNS, self)
         self.waiting.setObjectName("waiting_table")
         self.waiting.picked.connect(self._waiting_picked)
-        self.plan_button = make_button(self.tr("安排回访"), "plan_waiting", self.plan_waiting)
+        self.plan_button = make_button(tr("安排回访"), "plan_waiting", self.plan_waiting)
         self.plan_button.setEnabled(False)
         self.waiting_count = QLabel()
         self.waiting_count.setObjectName("waiting_count")
@@ -96,7 +98,7 @@ class VisitDeskWindow(QWidget):
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         waiting_head = QHBoxLayout()
-        waiting_head.addWidget(self._heading("待回访的投诉和维修（最早的在前）"))
+        waiting_head.addWidget(self._heading(tr("待回访的投诉和维修（最早的在前）")))
         waiting_head.addWidget(self.waiting_count, 1)
         waiting_head.addWidget(self.plan_button)
         self.table = RecordTable(VISIT_COLUMNS, self)
@@ -109,7 +111,7 @@ class VisitDeskWindow(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(waiting_head)
         column.addWidget(self.waiting, 2)
-        column.addWidget(self._heading("回访记录"))
+        column.addWidget(self._heading(tr("回访记录")))
         column.addLayout(self._filter_row())
         column.addWidget(self.table, 3)
         column.addWidget(self.status)
@@ -121,7 +123,7 @@ class VisitDeskWindow(QWidget):
         return split
 
     def _heading(self, text: str) -> QLabel:
-        label = QLabel(self.tr(text))
+        label = QLabel(tr(text))
         label.setStyleSheet("font-weight: bold;")
         return label
 
@@ -129,24 +131,24 @@ class VisitDeskWindow(QWidget):
         self.show_filter = QComboBox()
         self.show_filter.setObjectName("show_filter")
         for text, key in SHOWS:
-            self.show_filter.addItem(self.tr(text), key)
+            self.show_filter.addItem(tr(text), key)
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("kind_filter")
-        self.kind_filter.addItem(self.tr("全部类型"), None)
+        self.kind_filter.addItem(tr("全部类型"), None)
         for value, text in labels(VisitKind).items():
-            self.kind_filter.addItem(self.tr(text), value)
-        self.overdue_only = QCheckBox(self.tr("只看超时"))
+            self.kind_filter.addItem(tr(text), value)
+        self.overdue_only = QCheckBox(tr("只看超时"))
         self.overdue_only.setObjectName("overdue_only")
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         row = QHBoxLayout()
-        for caption, widget in (("显示", self.show_filter), ("类型", self.kind_filter)):
-            row.addWidget(QLabel(self.tr(caption)))
+        for caption, widget in ((tr("显示"), self.show_filter), (tr("类型"), self.kind_filter)):
+            row.addWidget(QLabel(tr(caption)))
             row.addWidget(widget)
             widget.currentIndexChanged.connect(lambda _i: self.refresh())
         self.overdue_only.toggled.connect(lambda _on: self.refresh())
         row.addWidget(self.overdue_only)
-        row.addWidget(make_button(self.tr("刷新"), "reload", self.refresh))
+        row.addWidget(make_button(tr("刷新"), "reload", self.refresh))
         row.addStretch(1)
         row.addWidget(self.count_label)
         return row
@@ -185,11 +187,11 @@ class VisitDeskWindow(QWidget):
             self.table.set_rows([])
         self.waiting.set_rows(waiting)
         late = sum(1 for w in waiting if w.overdue)
-        text = self.tr("共 {0} 件").format(len(waiting))
-        self.waiting_count.setText(text + (self.tr("，超时 {0} 件").format(late) if late else ""))
+        text = tr("共 {0} 件").format(len(waiting))
+        self.waiting_count.setText(text + (tr("，超时 {0} 件").format(late) if late else ""))
         self.plan_button.setEnabled(False)
-        text = self.tr("共 {0} 条").format(tally.total)
-        late_text = self.tr("，超时 {0} 条").format(tally.overdue) if tally.overdue else ""
+        text = tr("共 {0} 条").format(tally.total)
+        late_text = tr("，超时 {0} 条").format(tally.overdue) if tally.overdue else ""
         self.count_label.setText(text + late_text)
         if keep is not None:
             self.panel.show_record(keep)
@@ -225,10 +227,10 @@ class VisitDeskWindow(QWidget):
             view = visits.plan_visit(self.office, self.actor, data, now=self.now())
         except UserError as exc:
             found = getattr(exc, "errors", None)
-            self._say("；".join(found.values()) if found else exc.message, error=True)
+            self._say(tr("；").join(found.values()) if found else exc.message, error=True)
             return None
         self.refresh(select_id=view.id)
-        self._say(self.tr("已安排回访 {0}").format(view.number))
+        self._say(tr("已安排回访 {0}").format(view.number))
         return view
 
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.kinds import Department, Satisfaction, VisitMethod, labels
+from wuyedesk.i18n import tr
 from wuyedesk.ui.binder import SHOWN_ZONE
 from wuyedesk.ui.record_table import qdatetime
 from wuyedesk.ui.repair_dialogs import Attempt, StepDialog, text_box
@@ -55,8 +56,8 @@ class RecordVisitDialog(StepDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(title, signer, attempt, parent)
-        self.method = _combo("method", labels(VisitMethod), self.tr("请选择回访方式"))
-        self.add_row(self.tr("回访方式"), self.method)
+        self.method = _combo("method", labels(VisitMethod), tr("请选择回访方式"))
+        self.add_row(tr("回访方式"), self.method)
         holder = QWidget()
         holder.setObjectName("_satisfaction")
         row = QHBoxLayout(holder)
@@ -64,19 +65,19 @@ class RecordVisitDialog(StepDialog):
         self.choices = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
         for value, text in labels(Satisfaction).items():
-            radio = QRadioButton(self.tr(text))
+            radio = QRadioButton(tr(text))
             radio.setObjectName(f"_satisfaction_{value}")
             self.choices.addButton(radio)
             self.radios[value] = radio
             row.addWidget(radio)
         row.addStretch(1)
-        self.add_row(self.tr("满意度"), holder, "satisfaction")
-        self.opinions = text_box("opinions", self.tr("住户意见及建议（不满意时必填）"), 70)
-        self.add_row(self.tr("住户意见及建议"), self.opinions)
+        self.add_row(tr("满意度"), holder, "satisfaction")
+        self.opinions = text_box("opinions", tr("住户意见及建议（不满意时必填）"), 70)
+        self.add_row(tr("住户意见及建议"), self.opinions)
         self.visitors = QLineEdit(visitors)
         self.visitors.setObjectName("visitors")
-        self.visitors.setPlaceholderText(self.tr("同行的回访人，用“、”分开"))
-        self.add_row(self.tr("回访人"), self.visitors)
+        self.visitors.setPlaceholderText(tr("同行的回访人，用“、”分开"))
+        self.add_row(tr("回访人"), self.visitors)
 
     def values(self) -> dict[str, object]:
         """Return the method, the chosen satisfaction ('' for none), opinions and visitors."""
@@ -105,7 +106,7 @@ class NextDateDialog(StepDialog):
         self.next_at.setObjectName("next_at")
         self.next_at.setCalendarPopup(True)
         self.next_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.add_row(self.tr("另约回访时间"), self.next_at)
+        self.add_row(tr("另约回访时间"), self.next_at)
 
 
 class NonconformityDialog(StepDialog):
@@ -120,17 +121,15 @@ class NonconformityDialog(StepDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(title, signer, attempt, parent)
-        self.problem = text_box("nonconformity", self.tr("发现的问题"), 70)
-        self.add_row(self.tr("发现问题"), self.problem)
-        self.department = _combo(
-            "responsible_department", labels(Department), self.tr("请选择责任部门")
-        )
-        self.add_row(self.tr("责任部门"), self.department)
+        self.problem = text_box("nonconformity", tr("发现的问题"), 70)
+        self.add_row(tr("发现问题"), self.problem)
+        self.department = _combo("responsible_department", labels(Department), tr("请选择责任部门"))
+        self.add_row(tr("责任部门"), self.department)
         self.deadline = QDateEdit(proposed)
         self.deadline.setObjectName("rectify_deadline")
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
-        self.add_row(self.tr("整改期限"), self.deadline)
+        self.add_row(tr("整改期限"), self.deadline)
 
     def values(self) -> dict[str, object]:
         """Return the problem, the department's key ('' for none) and the deadline."""

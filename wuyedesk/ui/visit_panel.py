@@ -12,8 +12,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
+from wuyedesk.domain.units import shown_unit_codes
+from wuyedesk.i18n import tr
 from wuyedesk.services import visits
 from wuyedesk.services.context import Actor
+from wuyedesk.services.visit_fields import read_visitors, shown_visitors
 from wuyedesk.services.visits import VisitView
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.binder import ERROR_COLOR
@@ -30,12 +33,12 @@ from wuyedesk.ui.visit_dialogs import (
 RECORD_STEPS = ("record_satisfied", "record_fairly", "record_dissatisfied")
 # The panel's buttons in the order shown; the three 满意/基本满意/不满意 steps are one dialog.
 BUTTONS = (
-    ("record", "记录回访…"),
-    ("nobody_home", "住户不在家…"),
-    ("reschedule", "另约时间…"),
-    ("open_nonconformity", "登记不合格项…"),
-    ("rectify", "整改完成…"),
-    ("void", "作废…"),
+    ("record", tr("记录回访…")),
+    ("nobody_home", tr("住户不在家…")),
+    ("reschedule", tr("另约时间…")),
+    ("open_nonconformity", tr("登记不合格项…")),
+    ("rectify", tr("整改完成…")),
+    ("void", tr("作废…")),
 )
 
 
@@ -66,13 +69,10 @@ class VisitPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
         self.buttons: dict[str, QPushButton] = {
-            key: make_button(self.tr(text), key, lambda k=key: self.take(k))
-            for key, text in BUTTONS
+            key: make_button(tr(text), key, lambda k=key: self.take(k)) for key, text in BUTTONS
         }
-        self.door_note_button = make_button(
-            self.tr("打印回访单"), "door_note", self.print_door_note
-        )
-        self.record_button = make_button(self.tr("打印回访记录"), "print_visit", self.print_visit)
+        self.door_note_button = make_button(tr("打印回访单"), "door_note", self.print_door_note)
+        self.record_button = make_button(tr("打印回访记录"), "print_visit", self.print_visit)
         row = hbox(*self.buttons.values())
         row.layout().addStretch(1)  # type: ignore[union-attr]
         row.layout().addWidget(self.door_note_button)  # type: ignore[union-attr]
@@ -119,7 +119,7 @@ class VisitPanel(QWidget):
         )
         self.record_button.setVisible(view is not None)
         if view is None:
-            self.details.setText(self.tr("请在左边选择一条回访记录"))
+            self.details.setText(tr("请在左边选择一条回访记录"))
             return
         self.details.setText(self._html(view, chain or [view]))
 
@@ -141,7 +141,7 @@ class VisitPanel(QWidget):
         if v is None:
             return None
         return self._print(
-            f"{v.number}_回访单.pdf",
+            tr("{0}_回访单.pdf").format(v.number),
             lambda out: visit_printing.print_door_note(self.office, self.actor, v.id, out),
         )
 
@@ -153,41 +153,43 @@ class VisitPanel(QWidget):
         if v is None:
             return None
         return self._print(
-            f"{v.number}_回访记录.pdf",
+            tr("{0}_回访记录.pdf").format(v.number),
             lambda out: visit_printing.print_visit(self.office, self.actor, v.number, out),
         )
 
     def _html(self, v: VisitView, chain: list[VisitView]) -> str:
         rows = [
-            ("回访编号", v.number),
-            ("回访类型", v.kind_label),
-            ("房号/部位", v.place),
-            ("关联单号", v.related_number or "—"),
-            ("状态", v.state_label),
-            ("回访期限", shown_time(v.visit_limit or v.due_at, "%Y-%m-%d %H:%M")),
-            ("回访人", v.visitors or "—"),
+            (tr("回访编号"), v.number),
+            (tr("回访类型"), v.kind_label),
+            (tr("房号/部位"), shown_unit_codes(v.place)),
+            (tr("关联单号"), v.related_number or "—"),
+            (tr("状态"), v.state_label),
+            (tr("回访期限"), shown_time(v.visit_limit or v.due_at, "%Y-%m-%d %H:%M")),
+            (tr("回访人"), shown_visitors(v.visitors) or "—"),
         ]
         if v.visited_at is not None:
             rows += [
-                ("回访时间", shown_time(v.visited_at, "%Y-%m-%d %H:%M")),
-                ("方式", v.method_label),
-                ("满意度", v.satisfaction_label),
-                ("住户意见及建议", v.opinions or "—"),
+                (tr("回访时间"), shown_time(v.visited_at, "%Y-%m-%d %H:%M")),
+                (tr("方式"), v.method_label),
+                (tr("满意度"), v.satisfaction_label),
+                (tr("住户意见及建议"), v.opinions or "—"),
             ]
         if v.door_note_at is not None:
-            rows.append(("贴回访单", shown_time(v.door_note_at, "%Y-%m-%d %H:%M")))
+            rows.append((tr("贴回访单"), shown_time(v.door_note_at, "%Y-%m-%d %H:%M")))
         if v.nonconformity:
             deadline = f"{v.rectify_deadline:%Y-%m-%d}" if v.rectify_deadline else ""
-            rows.append(("发现问题", v.nonconformity))
-            rows.append(("责任部门 / 整改期限", f"{v.responsible_department_label} {deadline}"))
+            rows.append((tr("发现问题"), v.nonconformity))
+            rows.append((tr("责任部门 / 整改期限"), f"{v.responsible_department_label} {deadline}"))
         if v.void_reason:
-            rows.append(("作废原因", v.void_reason))
+            rows.append((tr("作废原因"), v.void_reason))
         table = "".join(
-            f"<tr><td style='color:#555;padding-right:12px'>{escape(self.tr(k))}</td>"
+            f"<tr><td style='color:#555;padding-right:12px'>{escape(tr(k))}</td>"
             f"<td>{escape(str(val))}</td></tr>"
             for k, val in rows
         )
-        html = f"<h3>{escape(v.number)}　{escape(v.kind_label)}回访</h3><table>{table}</table>"
+        html = tr("<h3>{0}　{1}回访</h3><table>{table}</table>").format(
+            escape(v.number), escape(v.kind_label), table=table
+        )
         html += overdue_warning(v)
         if len(chain) > 1:
             steps = "".join(
@@ -196,7 +198,7 @@ class VisitPanel(QWidget):
                 f"{'</b>' if c.id == v.id else ''}</li>"
                 for c in chain
             )
-            html += f"<p><b>{escape(self.tr('本事项的回访'))}</b></p><ol>{steps}</ol>"
+            html += f"<p><b>{escape(tr('本事项的回访'))}</b></p><ol>{steps}</ol>"
         return html
 
     # -- the steps ----------------------------------------------------------------------------
@@ -206,8 +208,8 @@ class VisitPanel(QWidget):
         if view is None:
             return None
         self.message.clear()
-        signer = self.tr("登记人：{0}").format(self.actor.name)
-        title = self.tr(dict(BUTTONS)[key].rstrip("…"))
+        signer = tr("登记人：{0}").format(self.actor.name)
+        title = tr(dict(BUTTONS)[key].rstrip("…"))
         dialog = self._dialog(key, view, title, signer)
         self.dialog = dialog
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_view is not None:
@@ -237,16 +239,20 @@ class VisitPanel(QWidget):
             return NonconformityDialog(title, signer, call, proposed, self)
         if key == "rectify":
             call = self._guard(lambda f: visits.rectify(o, a, v.id, **common, **f, now=n()))
-            return ReasonDialog(title, signer, call, field="note", label="整改情况", parent=self)
+            return ReasonDialog(
+                title, signer, call, field="note", label=tr("整改情况"), parent=self
+            )
         call = self._guard(
             lambda f: visits.void_visit(o, a, v.id, f["void_reason"], **common, now=n())
         )
-        return ReasonDialog(title, signer, call, field="void_reason", label="作废原因", parent=self)
+        return ReasonDialog(
+            title, signer, call, field="void_reason", label=tr("作废原因"), parent=self
+        )
 
     def _companions(self, v: VisitView) -> str:
         """Propose the planned visitors other than the actor (the actor signs anyway)."""
-        names = [p for p in v.visitors.replace("，", "、").split("、") if p.strip()]
-        return "、".join(p for p in names if p != self.actor.name)
+        names = read_visitors(v.visitors)
+        return tr("、").join(p for p in names if p != self.actor.name)
 
     def _guard(self, call: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
         """Let field errors reach the dialog; any other refusal goes red on the panel."""
