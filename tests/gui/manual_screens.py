@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from wuyedesk import i18n
 from wuyedesk.domain.roles import Role
+from wuyedesk.domain.units import shown_unit_codes
 from wuyedesk.domain.validators import make_id_number
 from wuyedesk.services import repair_printing, residents
 from wuyedesk.services.context import Actor
@@ -414,7 +415,7 @@ def clerk_day(camera: Camera, office: Office, clerk: Actor, path: Path) -> dict[
     register.clear_form()
     unit = register.fields["unit"]
     assert isinstance(unit, QLineEdit)
-    unit.setText(code)
+    unit.setText(shown_unit_codes(code))  # as a clerk of this language types it
     register.offer_callers()
     callers.hidePopup()
     if callers.count():
@@ -655,7 +656,7 @@ def repair_day(camera: Camera, office: Office, context: dict[str, Any]) -> Any:
     entry = desk.open_entry("paid")
     unit = entry.fields["unit"]
     assert isinstance(unit, QLineEdit)
-    unit.setText(context["code"])
+    unit.setText(shown_unit_codes(context["code"]))
     entry.offer_reporters()
     reporters = entry.reporter
     assert isinstance(reporters, QComboBox)

@@ -134,8 +134,8 @@ def test_figures_click_through_periods_and_charts(qtbot, office, who) -> None:
     # 5栋 has one household and no visit: below the 10 % line, named with its shortfall.
     assert [line.met for line in window.coverage] == [True, False, False]
     assert coverage.axes(Qt.Orientation.Horizontal)[0].categories() == [
-        "3栋 0/0",
-        "5栋 0/1（未达标）",
+        "3栋<br>0/0",
+        "5栋<br>0/1<br>（未达标）",
     ]
     assert "应访 1 户" in coverage.title()
     assert coverage.font().family() == window.font().family()

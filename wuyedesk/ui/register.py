@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from wuyedesk.domain.errors import UserError
 from wuyedesk.domain.kinds import ContactKind, ContactMethod, Department, labels
 from wuyedesk.domain.roles import MANAGERS
+from wuyedesk.domain.units import shown_unit_codes
 from wuyedesk.i18n import tr
 from wuyedesk.services import contact_views, contacts, places
 from wuyedesk.services.context import Actor
@@ -183,7 +184,7 @@ class RegisterWindow(QWidget):
         """Let the clerk pick the unit in the estate tree, then offer its residents."""
         code = pick_unit(self.office, self.actor, self)
         if code:
-            self.fields["unit"].setText(code)  # type: ignore[attr-defined]
+            self.fields["unit"].setText(shown_unit_codes(code))  # type: ignore[attr-defined]
             self.offer_callers()
 
     def offer_callers(self) -> None:

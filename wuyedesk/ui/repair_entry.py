@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.kinds import RepairCategory, RepairKind, ReportChannel, labels
+from wuyedesk.domain.units import shown_unit_codes
 from wuyedesk.i18n import tr
 from wuyedesk.services import repairs
 from wuyedesk.services.context import Actor
@@ -157,7 +158,7 @@ class RepairEntryDialog(QDialog):
         """Let the desk pick the unit in the estate tree, then offer its residents."""
         code = pick_unit(self.office, self.actor, self)
         if code:
-            self.fields["unit"].setText(code)  # type: ignore[attr-defined]
+            self.fields["unit"].setText(shown_unit_codes(code))  # type: ignore[attr-defined]
             self.offer_reporters()
 
     def offer_reporters(self) -> None:

@@ -351,8 +351,9 @@ class SupervisorDeskWindow(QWidget):
         short_mark = tr("（未达标）")
         axis_x.append(
             [
-                f"{line.building_label} {line.visited}/{line.needed}"
-                + ("" if line.met else short_mark)
+                # one part a line: a category label longer than its bar's width is cut short
+                f"{line.building_label}<br>{line.visited}/{line.needed}"
+                + ("" if line.met else "<br>" + short_mark.strip())
                 for line in buildings
             ]
         )
