@@ -193,7 +193,7 @@
     </message>
     <message>
         <source>存根联</source>
-        <translation>stub copy</translation>
+        <translation>Stub copy</translation>
     </message>
     <message>
         <source>登记表</source>
@@ -485,7 +485,7 @@
     </message>
     <message>
         <source>上门时住户不在家，已在门上张贴回访单，另约时间</source>
-        <translation>Nobody was home at the visit; a visit note was left on the door and a new time arranged</translation>
+        <translation>Nobody was home at the visit; a door note was posted and another time arranged</translation>
     </message>
     <message>
         <source>杭州某科技有限公司</source>
@@ -873,7 +873,7 @@
     </message>
     <message>
         <source>树枝挡住了二楼窗户，屋里光线很差</source>
-        <translation>Branches block the first-floor windows; the flat is very dark</translation>
+        <translation>Branches block the windows on floor 2; the flat is very dark</translation>
     </message>
     <message>
         <source>物业费收据开错了名字，来回跑了三次</source>
@@ -1553,7 +1553,7 @@
     </message>
     <message>
         <source>现场查看</source>
-        <translation>On-Site Look</translation>
+        <translation>On-Site Check</translation>
     </message>
     <message>
         <source>检查</source>
@@ -1953,7 +1953,7 @@
     </message>
     <message>
         <source>当前状态为「{0}」，不能执行「{1}」</source>
-        <translation>The current state is "{0}", so "{1}" cannot be done</translation>
+        <translation>The current status is "{0}", so "{1}" cannot be done</translation>
     </message>
     <message>
         <source>{message}：{hint}</source>
@@ -2005,7 +2005,7 @@
     </message>
     <message>
         <source>部门处理</source>
-        <translation>Department Handles</translation>
+        <translation>Mark Handled by Department</translation>
     </message>
     <message>
         <source>登记处理结果</source>
@@ -2193,7 +2193,7 @@
     </message>
     <message>
         <source>处理完毕</source>
-        <translation>Handling Done</translation>
+        <translation>Mark Handled</translation>
     </message>
     <message>
         <source>转为登记/派单</source>
@@ -2517,11 +2517,11 @@
     </message>
     <message>
         <source>生活习惯及常住情况</source>
-        <translation>Habits and usual presence</translation>
+        <translation>Habits and occupancy</translation>
     </message>
     <message>
         <source>常住情况</source>
-        <translation>Usual presence</translation>
+        <translation>Occupancy</translation>
     </message>
     <message>
         <source>建筑面积</source>
@@ -2749,7 +2749,7 @@
     </message>
     <message>
         <source>没有这个事由类别</source>
-        <translation>No such reason category</translation>
+        <translation>No such category</translation>
     </message>
     <message>
         <source>请选择部门</source>
@@ -2765,7 +2765,7 @@
     </message>
     <message>
         <source>请选择事由类别</source>
-        <translation>Please choose a reason category</translation>
+        <translation>Please choose a category</translation>
     </message>
     <message>
         <source>内容</source>
@@ -2953,7 +2953,7 @@
     </message>
     <message>
         <source>已纠正</source>
-        <translation>corrected</translation>
+        <translation>Corrected</translation>
     </message>
     <message>
         <source>未纠正</source>
@@ -3081,7 +3081,7 @@
     </message>
     <message>
         <source>住户档案</source>
-        <translation>Resident files</translation>
+        <translation>Resident Files</translation>
     </message>
     <message>
         <source>高层住宅，{entrances} 个单元</source>
@@ -3349,7 +3349,7 @@
     </message>
     <message>
         <source>办公文件的结构版本不是最新的，请先用本程序打开一次再迁移</source>
-        <translation>The office file's structure version is not the latest; please open it once with this program, then migrate</translation>
+        <translation>The office file's schema version is not the latest; please open it once with this program, then migrate</translation>
     </message>
     <message>
         <source>办公文件的审计日志有问题（{0}），不能迁移；请先运行 wuyedesk check</source>
@@ -3525,7 +3525,7 @@
     </message>
     <message>
         <source>待更新</source>
-        <translation>To update</translation>
+        <translation>Needs update</translation>
     </message>
     <message>
         <source>程序</source>
@@ -3565,7 +3565,7 @@
     </message>
     <message>
         <source>结构版本 {revision} 不是最新的 {head}</source>
-        <translation>Structure version {revision} is not the latest ({head})</translation>
+        <translation>Schema version {revision} is not the latest ({head})</translation>
     </message>
     <message>
         <source>今天的自动备份没有完成：{0}；办公文件可以照常使用，请检查备份文件夹 {folder}</source>
@@ -3677,7 +3677,7 @@
     </message>
     <message>
         <source>导出月度报表</source>
-        <translation>Export the monthly report</translation>
+        <translation>Export Monthly Report</translation>
     </message>
     <message>
         <source>查看回访记录</source>
@@ -3689,7 +3689,7 @@
     </message>
     <message>
         <source>安排回访</source>
-        <translation>Plan return visits</translation>
+        <translation>Plan Return Visit</translation>
     </message>
     <message>
         <source>您的岗位（{role}）不能{0}</source>
@@ -3925,7 +3925,7 @@
     </message>
     <message>
         <source>单价</source>
-        <translation>Unit price</translation>
+        <translation>Unit Price</translation>
     </message>
     <message>
         <source>金额超出上限</source>
@@ -4043,7 +4043,7 @@
     </message>
     <message>
         <source>请选择报修类别</source>
-        <translation>Please choose the repair category</translation>
+        <translation>Please choose the repair type</translation>
     </message>
     <message>
         <source>报修内容</source>
@@ -4143,11 +4143,11 @@
     </message>
     <message>
         <source>住户意见</source>
-        <translation>Household's remarks</translation>
+        <translation>Resident's comments</translation>
     </message>
     <message>
         <source>住户不满意时请记录住户的意见</source>
-        <translation>Please record the household's remarks when they are dissatisfied</translation>
+        <translation>Please record the resident's comments when they are dissatisfied</translation>
     </message>
     <message>
         <source>验收时间不能早于完工时间</source>
@@ -4275,7 +4275,7 @@
     </message>
     <message>
         <source>住户</source>
-        <translation>resident</translation>
+        <translation>Resident</translation>
     </message>
     <message>
         <source>该住户已于 {0} 迁出</source>
@@ -4327,7 +4327,7 @@
     </message>
     <message>
         <source>没有「{role}」这个岗位</source>
-        <translation>There is no post called "{role}"</translation>
+        <translation>There is no role called "{role}"</translation>
     </message>
     <message>
         <source>已有名为「{name}」的员工，请加以区分（如 张伟2）</source>
@@ -4423,7 +4423,7 @@
     </message>
     <message>
         <source>维修单 {number} 尚未经住户验收，不能回访</source>
-        <translation>Repair slip {number} has not yet been accepted by the household and cannot be visited</translation>
+        <translation>Repair slip {number} has not yet been accepted by the household, so no return visit can be made</translation>
     </message>
     <message>
         <source>维修单 {number} 已有回访记录 {taken}，请在该记录上继续</source>
@@ -4475,7 +4475,7 @@
     </message>
     <message>
         <source>投诉须在 {0} 前回访（投诉后 {hours} 小时内）</source>
-        <translation>The complaint must be visited by {0} (within {hours} hours of the complaint)</translation>
+        <translation>The return visit for this complaint must be made by {0} (within {hours} hours of the complaint)</translation>
     </message>
     <message>
         <source>被投诉部门主管</source>
@@ -4515,7 +4515,7 @@
     </message>
     <message>
         <source>{0}栋</source>
-        <translation>Building {0}</translation>
+        <translation>Bldg {0}</translation>
     </message>
     <message>
         <source>数量应在 1 到 500 之间</source>
@@ -4559,7 +4559,7 @@
     </message>
     <message>
         <source>效果</source>
-        <translation>Result</translation>
+        <translation>Effectiveness</translation>
     </message>
     <message>
         <source>{0} 回访单</source>
@@ -4595,15 +4595,15 @@
     </message>
     <message>
         <source>{0}回访须由{1}进行，您的岗位（{2}）不能登记</source>
-        <translation>{0} return visits must be made by {1}; your post ({2}) cannot record them</translation>
+        <translation>{0} return visits must be made by {1}; your role ({2}) cannot record them</translation>
     </message>
     <message>
         <source>投诉超过 {hours} 小时才回访（应于 {0} 前，实际 {1}）</source>
-        <translation>Complaint visited more than {hours} hours later (due by {0}, made {1})</translation>
+        <translation>Complaint revisited after more than {hours} hours (due by {0}, made {1})</translation>
     </message>
     <message>
         <source>投诉超过 {hours} 小时未回访（应于 {0} 前）</source>
-        <translation>Complaint not visited within {hours} hours (due by {0})</translation>
+        <translation>Complaint not revisited within {hours} hours (due by {0})</translation>
     </message>
     <message>
         <source>已过回访日期（应于 {0} 前）</source>
@@ -4619,7 +4619,7 @@
     </message>
     <message>
         <source>回访记录</source>
-        <translation>Return visit record</translation>
+        <translation>Return Visit Record</translation>
     </message>
     <message>
         <source>没有这个回访类型</source>
@@ -4627,15 +4627,15 @@
     </message>
     <message>
         <source>请选择回访方式：交谈、现场查看、检查或电话</source>
-        <translation>Please choose how the visit was made: talk, on site, inspection or phone</translation>
+        <translation>Please choose how the visit was made: conversation, on-site check, inspection or phone</translation>
     </message>
     <message>
         <source>住户意见及建议</source>
-        <translation>Household's opinions and suggestions</translation>
+        <translation>Resident's comments and suggestions</translation>
     </message>
     <message>
         <source>住户不满意时须记录住户的意见</source>
-        <translation>The household's opinions must be recorded when they are dissatisfied</translation>
+        <translation>The resident's comments must be recorded when they are dissatisfied</translation>
     </message>
     <message>
         <source>回访时间</source>
@@ -4655,19 +4655,19 @@
     </message>
     <message>
         <source>日常回访</source>
-        <translation>Routine return visit</translation>
+        <translation>routine return visit</translation>
     </message>
     <message>
         <source>服务回访</source>
-        <translation>Service return visit</translation>
+        <translation>service return visit</translation>
     </message>
     <message>
         <source>维修服务回访</source>
-        <translation>Repair service return visit</translation>
+        <translation>repair service return visit</translation>
     </message>
     <message>
         <source>公共设施回访</source>
-        <translation>Facility return visit</translation>
+        <translation>facility return visit</translation>
     </message>
     <message>
         <source>已作废的回访记录不能打印回访单</source>
@@ -4703,7 +4703,7 @@
     </message>
     <message>
         <source>密码连续输错 {failures} 次，请 {seconds} 秒后再试</source>
-        <translation>Wrong password {failures} times in a row; please try again in {seconds} seconds</translation>
+        <translation>Wrong passphrase {failures} times in a row; please try again in {seconds} seconds</translation>
     </message>
     <message>
         <source>第 {0} 行缺失（已被删除）</source>
@@ -4959,7 +4959,7 @@
     </message>
     <message>
         <source>本电脑没有可用的系统密码库（如 Windows 凭据管理器），无法记住密码</source>
-        <translation>This computer has no system password store (such as Windows Credential Manager) available, so the password cannot be remembered</translation>
+        <translation>This computer has no system password store (such as Windows Credential Manager) available, so the office passphrase cannot be remembered</translation>
     </message>
     <message>
         <source>升级后有 {0} 条记录引用了不存在的记录，已撤销升级；文件未被改动</source>
@@ -5015,7 +5015,7 @@
     </message>
     <message>
         <source>Excel 工作簿 (*.xlsx)</source>
-        <translation>Excel Workbook (*.xlsx)</translation>
+        <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
         <source>完整号码</source>
@@ -5037,7 +5037,7 @@ They are masked by default; exporting full numbers is written to the audit log, 
     </message>
     <message>
         <source>号码已遮挡</source>
-        <translation>Numbers Masked</translation>
+        <translation>numbers masked</translation>
     </message>
     <message>
         <source>导出完成</source>
@@ -5123,7 +5123,7 @@ They are masked by default; exporting full numbers is written to the audit log, 
     </message>
     <message>
         <source>来访/来电人</source>
-        <translation>Visitor/caller</translation>
+        <translation>Visitor/Caller</translation>
     </message>
     <message>
         <source>事由类别</source>
@@ -5143,7 +5143,7 @@ They are masked by default; exporting full numbers is written to the audit log, 
     </message>
     <message>
         <source>回访期限</source>
-        <translation>Return visit due</translation>
+        <translation>Return Visit Due</translation>
     </message>
     <message>
         <source>满意度</source>
@@ -5167,7 +5167,7 @@ They are masked by default; exporting full numbers is written to the audit log, 
     </message>
     <message>
         <source>呈报人</source>
-        <translation>Submitted by</translation>
+        <translation>Submitted By</translation>
     </message>
     <message>
         <source>状态</source>
@@ -5175,15 +5175,15 @@ They are masked by default; exporting full numbers is written to the audit log, 
     </message>
     <message>
         <source>呈报时间</source>
-        <translation>Submitted at</translation>
+        <translation>Submitted At</translation>
     </message>
     <message>
         <source>我手上未办结的记录</source>
-        <translation>My open records</translation>
+        <translation>My Open Records</translation>
     </message>
     <message>
         <source>手上未办结的记录</source>
-        <translation>Open records in hand</translation>
+        <translation>Open Records</translation>
     </message>
     <message>
         <source>事项</source>
@@ -5211,7 +5211,7 @@ They are masked by default; exporting full numbers is written to the audit log, 
     </message>
     <message>
         <source>次日工作安排：{0}</source>
-        <translation>Work plan for the next day: {0}</translation>
+        <translation>Tasks for the next day: {0}</translation>
     </message>
     <message>
         <source>日工作呈报表由文员、助理和服务台人员填写，主管审阅。</source>
@@ -5333,7 +5333,7 @@ Details to update (residents: {0})</translation>
     </message>
     <message>
         <source>关联单号</source>
-        <translation>Related no.</translation>
+        <translation>Related No.</translation>
     </message>
     <message>
         <source>接报求助</source>
@@ -5373,7 +5373,7 @@ Details to update (residents: {0})</translation>
     </message>
     <message>
         <source>特别求助处理经过（每步点一下，自动记下时间和人员）</source>
-        <translation>Special help request steps (click each step as it happens; the time and staff member are recorded automatically)</translation>
+        <translation>Special help steps (click each step as it happens; the time and person are recorded)</translation>
     </message>
     <message>
         <source>通知了谁 / 现场情况（「通知最近人员」「现场情况确认」须先在此填写）</source>
@@ -5485,7 +5485,7 @@ Details to update (residents: {0})</translation>
     </message>
     <message>
         <source>Excel 列标题</source>
-        <translation>Excel column heading</translation>
+        <translation>Excel Column Heading</translation>
     </message>
     <message>
         <source>示例</source>
@@ -5493,7 +5493,7 @@ Details to update (residents: {0})</translation>
     </message>
     <message>
         <source>导入为</source>
-        <translation>Import as</translation>
+        <translation>Import As</translation>
     </message>
     <message>
         <source>工作表「{sheet}」，标题在第 {row} 行，共 {n} 行数据。</source>
@@ -5562,7 +5562,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>wuyedesk — 员工登录 · {0}</source>
-        <translation>wuyedesk — Staff Sign-in · {0}</translation>
+        <translation>wuyedesk — Staff Login · {0}</translation>
     </message>
     <message>
         <source>{office} · {estate}</source>
@@ -5834,7 +5834,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>单号</source>
-        <translation>Slip no.</translation>
+        <translation>Slip No.</translation>
     </message>
     <message>
         <source>维修人员</source>
@@ -5846,15 +5846,15 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>今日领料</source>
-        <translation>Issued today</translation>
+        <translation>Issued Today</translation>
     </message>
     <message>
         <source>领料金额</source>
-        <translation>Issued value</translation>
+        <translation>Issued Value</translation>
     </message>
     <message>
         <source>报价材料费</source>
-        <translation>Quoted materials</translation>
+        <translation>Quoted Materials</translation>
     </message>
     <message>
         <source>问题</source>
@@ -5866,7 +5866,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>维修单领料数</source>
-        <translation>Qty on slips</translation>
+        <translation>Qty on Slips</translation>
     </message>
     <message>
         <source>金额</source>
@@ -5874,7 +5874,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>仓库出库数</source>
-        <translation>Qty issued by store</translation>
+        <translation>Qty Issued by Store</translation>
     </message>
     <message>
         <source>涉及单号</source>
@@ -5998,7 +5998,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>事由</source>
-        <translation>Matter</translation>
+        <translation>Category</translation>
     </message>
     <message>
         <source>登记</source>
@@ -6182,7 +6182,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>单价（元）</source>
-        <translation>Unit price (yuan)</translation>
+        <translation>Unit Price (yuan)</translation>
     </message>
     <message>
         <source>金额（元）</source>
@@ -6298,11 +6298,11 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>住户验收</source>
-        <translation>Resident acceptance</translation>
+        <translation>Resident Acceptance</translation>
     </message>
     <message>
         <source>核对 · 归档</source>
-        <translation>Reconcile · File</translation>
+        <translation>Reconciliation · Filing</translation>
     </message>
     <message>
         <source>&lt;p style='font-size:13pt'&gt;&lt;b&gt;{0}&lt;/b&gt;　{1}　&lt;span style='color:#1565c0'&gt;{2}&lt;/span&gt;&lt;/p&gt;</source>
@@ -6462,7 +6462,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>空白开始</source>
-        <translation>Start Empty</translation>
+        <translation>Start empty</translation>
     </message>
     <message>
         <source>演示户数</source>
@@ -6614,7 +6614,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>资料待更新的住户</source>
-        <translation>Residents with Data to Update</translation>
+        <translation>Residents with Details to Update</translation>
     </message>
     <message>
         <source>无法查看</source>
@@ -6622,7 +6622,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>{n} 位住户的资料在 {day} 之后没有核验过，或被标记为待更新。双击或回车打开该户。</source>
-        <translation>Residents not verified since {day} or flagged to update: {n}. Double-click or press Enter to open the unit.</translation>
+        <translation>Residents not verified since {day} or flagged for update: {n}. Double-click or press Enter to open the unit.</translation>
     </message>
     <message>
         <source>超期未核验</source>
@@ -6726,7 +6726,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>楼栋  已访/应访 户</source>
-        <translation>Building  visited/required households</translation>
+        <translation>Building; households visited/required</translation>
     </message>
     <message>
         <source>应访 {0:.0f}%</source>
@@ -6774,7 +6774,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>标记待更新</source>
-        <translation>Flag to Update</translation>
+        <translation>Flag for Update</translation>
     </message>
     <message>
         <source>复制证件号码</source>
@@ -6878,7 +6878,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>上次日常回访</source>
-        <translation>Last routine visit</translation>
+        <translation>Last Routine Visit</translation>
     </message>
     <message>
         <source>从未回访</source>
@@ -6886,11 +6886,11 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>上次回访编号</source>
-        <translation>Last visit no.</translation>
+        <translation>Last Visit No.</translation>
     </message>
     <message>
         <source>{0} 年{1}半年</source>
-        <translation>{1} half of {0}</translation>
+        <translation>{0}, {1} half</translation>
     </message>
     <message>
         <source>半年度</source>
@@ -6918,11 +6918,11 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>剩余时间</source>
-        <translation>Time left</translation>
+        <translation>Time Left</translation>
     </message>
     <message>
         <source>回访编号</source>
-        <translation>Visit no.</translation>
+        <translation>Visit No.</translation>
     </message>
     <message>
         <source>未安排</source>
@@ -6946,11 +6946,11 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>全部类型</source>
-        <translation>All Types</translation>
+        <translation>All types</translation>
     </message>
     <message>
         <source>只看超时</source>
-        <translation>Overdue Only</translation>
+        <translation>Overdue only</translation>
     </message>
     <message>
         <source>共 {0} 件</source>
@@ -6986,7 +6986,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>同行的回访人，用“、”分开</source>
-        <translation>Other visitors, separated by ","</translation>
+        <translation>Other visitors, separated by commas</translation>
     </message>
     <message>
         <source>另约回访时间</source>
@@ -7022,7 +7022,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>整改完成…</source>
-        <translation>Fix Done...</translation>
+        <translation>Rectification Done...</translation>
     </message>
     <message>
         <source>打印回访单</source>
@@ -7206,7 +7206,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>转为</source>
-        <translation>Turned into</translation>
+        <translation>Converted to</translation>
     </message>
     <message>
         <source>涉及保密</source>
@@ -7278,7 +7278,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>上月</source>
-        <translation>Last month</translation>
+        <translation>Last Month</translation>
     </message>
     <message>
         <source>增减</source>
@@ -7302,15 +7302,15 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>已回访户数</source>
-        <translation>Households visited</translation>
+        <translation>Visited</translation>
     </message>
     <message>
         <source>应回访户数</source>
-        <translation>Households required</translation>
+        <translation>Required</translation>
     </message>
     <message>
         <source>是否达标</source>
-        <translation>Target met</translation>
+        <translation>Target Met</translation>
     </message>
     <message>
         <source>每日记录数</source>
@@ -7346,7 +7346,7 @@ The language changes when wuyedesk starts again.</source>
     </message>
     <message>
         <source>应达比例</source>
-        <translation>Target share</translation>
+        <translation>Target</translation>
     </message>
     <message>
         <source>来访来电登记</source>
@@ -7615,7 +7615,7 @@ Resident's signature</translation>
     </message>
     <message>
         <source>事由类别 *</source>
-        <translation>Matter type *</translation>
+        <translation>Category *</translation>
     </message>
     <message>
         <source>房号</source>
@@ -7733,7 +7733,7 @@ Resident's signature</translation>
     </message>
     <message>
         <source>求助类型 *</source>
-        <translation>Request type *</translation>
+        <translation>Help type *</translation>
     </message>
     <message>
         <source>类别</source>
@@ -7765,11 +7765,11 @@ Resident's signature</translation>
     </message>
     <message>
         <source>公共部位，如 3栋地下车库（无房号时填写）</source>
-        <translation>Shared area, e.g. Building 3 basement car park (when there is no unit)</translation>
+        <translation>Common area, e.g. Building 3 basement car park (when there is no unit)</translation>
     </message>
     <message>
         <source>求助内容 *</source>
-        <translation>Request *</translation>
+        <translation>Request details *</translation>
     </message>
     <message>
         <source>发生了什么、在哪里、需要什么帮助</source>
@@ -7843,7 +7843,7 @@ Resident's signature</translation>
     </message>
     <message>
         <source>如 3-2-1502（公共部位不填）</source>
-        <translation>e.g. 3-2-1502 (leave empty for shared areas)</translation>
+        <translation>e.g. 3-2-1502 (leave empty for a common area)</translation>
     </message>
     <message>
         <source>报修人 *</source>
@@ -7894,7 +7894,7 @@ Resident's signature</translation>
     <name>ResidentForm</name>
     <message>
         <source>住户档案</source>
-        <translation>Resident files</translation>
+        <translation>Resident Files</translation>
     </message>
     <message>
         <source>带 * 的为必填；手机和固话至少填一项。日期写成 年-月-日（如 2024-03-15），不知道可留空。电话和证件号码显示为遮挡形式时，不改动即保留原号码。</source>
@@ -7902,7 +7902,7 @@ Resident's signature</translation>
     </message>
     <message>
         <source>住户</source>
-        <translation>resident</translation>
+        <translation>Resident</translation>
     </message>
     <message>
         <source>姓名 *</source>
@@ -7990,7 +7990,7 @@ Resident's signature</translation>
     </message>
     <message>
         <source>如 沪A12345，可不填</source>
-        <translation>e.g. A12345, optional</translation>
+        <translation>Province character, then e.g. A12345; optional</translation>
     </message>
     <message>
         <source>资料核验日期</source>
@@ -8010,7 +8010,7 @@ Resident's signature</translation>
     </message>
     <message>
         <source>生活习惯及常住情况</source>
-        <translation>Habits and usual presence</translation>
+        <translation>Habits and occupancy</translation>
     </message>
     <message>
         <source>物业助理的记录：常住人员、作息、需要关照的情况等</source>

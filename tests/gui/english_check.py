@@ -151,8 +151,10 @@ def main_screens(office) -> Iterator[tuple[str, QWidget]]:  # type: ignore[no-un
     from wuyedesk.ui.login import LoginDialog
     from wuyedesk.ui.main_window import MainWindow
     from wuyedesk.ui.monthly_export import MonthlyExportDialog
+    from wuyedesk.ui.reconciliation_sheet import ReconciliationWindow
     from wuyedesk.ui.register import RegisterWindow
     from wuyedesk.ui.repair_desk import RepairDeskWindow
+    from wuyedesk.ui.resident_form import ResidentDialog
     from wuyedesk.ui.start import UnlockDialog
     from wuyedesk.ui.supervisor_desk import SupervisorDeskWindow
     from wuyedesk.ui.visit_desk import VisitDeskWindow
@@ -173,6 +175,8 @@ def main_screens(office) -> Iterator[tuple[str, QWidget]]:  # type: ignore[no-un
     yield "daily_report", DailyReportWindow(office, boss)
     yield "supervisor_desk", SupervisorDeskWindow(office, boss)
     yield "monthly_export", MonthlyExportDialog(office, boss)
+    yield "reconciliation", ReconciliationWindow(office, staff[Role.eng_supervisor])
+    yield "resident_form", ResidentDialog(office, staff[Role.clerk], codes[0], None)
 
 
 def _unit_codes(office) -> list[str]:  # type: ignore[no-untyped-def]

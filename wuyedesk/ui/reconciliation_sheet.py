@@ -29,6 +29,7 @@ from wuyedesk.domain.errors import FormErrors, UserError, ValidationError
 from wuyedesk.domain.money import format_quantity, format_yuan
 from wuyedesk.domain.roles import Role
 from wuyedesk.domain.sla import OFFICE_TZ
+from wuyedesk.domain.units import shown_unit_codes
 from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.reconciliation import (
@@ -60,7 +61,7 @@ SLIP_COLUMNS: tuple[tuple[str, Callable[[SheetSlip], str]], ...] = (
     (tr("类别"), lambda s: s.kind_label),
     (tr("状态"), lambda s: s.state_label),
     (tr("维修人员"), lambda s: s.engineer),
-    (tr("房号/部位"), lambda s: s.place),
+    (tr("房号/部位"), lambda s: shown_unit_codes(s.place)),
     (tr("今日领料"), lambda s: tr("；").join(s.issued_today)),
     (tr("领料金额"), lambda s: format_yuan(s.issued_fen)),
     (tr("报价材料费"), lambda s: _quoted(s.quoted_material_fen)),
