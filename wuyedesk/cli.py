@@ -29,6 +29,7 @@ from wuyedesk.store.office_file import OfficeFile
 PASSPHRASE_ENV = "WUYEDESK_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "WUYEDESK_NEW_PASSPHRASE"
 PIN_ENV = "WUYEDESK_DIRECTOR_PIN"
+STAFF_PIN_ENV = "WUYEDESK_STAFF_PIN"
 
 
 def _say(text: str) -> None:
@@ -508,6 +509,89 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
     return 0
 
 
+def _role_value(text: str | None) -> str:
+    """Return a role's code from its code or its Chinese name, or say which there are."""
+    from wuyedesk.domain.roles import ROLE_LABELS
+
+    value = (text or "").strip()
+    for role, label in ROLE_LABELS.items():
+        if value in (role.value, label):
+            return role.value
+    choices = tr("、").join(
+        tr("{code}（{label}）").format(code=role.value, label=label)
+        for role, label in ROLE_LABELS.items()
+    )
+    raise UserError(tr("请用 --role 指定岗位，可选：{0}").format(choices))
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    """List, add, give a new PIN, mark as left or back; done as the office and audited."""
+    from wuyedesk.domain.validators import check_name, check_phone
+    from wuyedesk.services import staff as staff_service
+    from wuyedesk.services import staff_admin
+
+    name = ""
+    if args.action != "list":
+        if not (args.name or "").strip():
+            raise UserError(tr("请用 --name 指定员工姓名"))
+        name = check_name(args.name)
+    if args.action != "add" and (args.role or args.department or args.phone):
+        raise UserError(tr("--role/--department/--phone 只用于 wuyedesk staff add"))
+    pin, role, department = "", "", None
+    if args.action == "add":  # what can be checked is said before the passphrase
+        role = _role_value(args.role)
+        department = staff_service.check_department(args.department)
+        if args.phone:
+            check_phone(args.phone)
+    if args.action in ("add", "pin"):
+        prompt = tr("为 {0} 设置 PIN（4–8 位数字）：").format(name)
+        pin = staff_service.check_pin(_secret(STAFF_PIN_ENV, prompt, confirm=True))
+    office = _open(args)
+    try:
+        actor = Actor.command_line()
+        if args.action == "add":
+            info = staff_service.add_staff(
+                office, actor, name, role, pin, department, phone=args.phone
+            )
+            _say(tr("已新增 {0}（{1}），可以用姓名和 PIN 登录").format(info.name, info.role_label))
+            return 0
+        everyone = staff_admin.list_staff_admin(office, actor)
+        if args.action == "list":
+            _print_staff(everyone)
+            return 0
+        person = next((v for v in everyone if v.name == name), None)
+        if person is None:
+            raise UserError(tr("没有名为「{name}」的员工").format(name=name))
+        if args.action == "pin":
+            staff_admin.reset_pin(office, actor, person.id, pin)
+            _say(tr("已重设 {0} 的 PIN").format(person.name))
+        else:
+            back = args.action == "return"
+            staff_admin.set_active(office, actor, person.id, back)
+            done = tr("{0} 已恢复在职") if back else tr("{0} 已离职，不能再登录")
+            _say(done.format(person.name))
+    finally:
+        office.close()
+    return 0
+
+
+def _print_staff(everyone: list[Any]) -> None:
+    """Print the staff tab-separated (phones masked), with a header line."""
+    header = (tr("姓名"), tr("岗位"), tr("部门"), tr("电话"), tr("状态"), tr("锁定至"))
+    sys.stdout.write("\t".join(header) + "\n")
+    for view in everyone:
+        locked = view.locked_until.astimezone(listing.OFFICE_TZ) if view.locked_until else None
+        row = (
+            view.name,
+            view.role_label,
+            view.department_label,
+            view.phone,
+            tr("在职") if view.active else tr("已离职"),
+            locked.strftime("%Y-%m-%d %H:%M") if locked else "",
+        )
+        sys.stdout.write("\t".join(row) + "\n")
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the program's window."""
     from wuyedesk.ui.app import run
@@ -608,6 +692,12 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate-to", cmd_migrate_to, tr("把办公文件迁移到服务器上的空数据库（逐表核对，文件不变）")
     )
     p.add_argument("url", help=tr("目标数据库地址 postgresql+psycopg://用户:密码@主机/数据库名"))
+    p = add("staff", cmd_staff, tr("员工账号：列出、新增、重设 PIN、离职、恢复在职"))
+    p.add_argument("action", choices=["list", "add", "pin", "leave", "return"])
+    p.add_argument("--name", help=tr("员工姓名"))
+    p.add_argument("--role", help=tr("岗位代号或名称，如 clerk 或 文员（仅 add）"))
+    p.add_argument("--department", help=tr("部门代号或名称，如 engineering 或 工程部（仅 add）"))
+    p.add_argument("--phone", help=tr("电话（仅 add）"))
     p = add("list", cmd_list, tr("列出记录（制表符分隔）"))
     p.add_argument("kind", choices=listing.KINDS)
     p.add_argument("--month")

@@ -300,6 +300,78 @@
         <translation>The office file {0} was not changed and can be kept as the pre-migration backup; please do not record anything in it any more.</translation>
     </message>
     <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>{code}（{label}）</source>
+        <translation>{code} ({label})</translation>
+    </message>
+    <message>
+        <source>请用 --role 指定岗位，可选：{0}</source>
+        <translation>Please give the role with --role; choose from: {0}</translation>
+    </message>
+    <message>
+        <source>请用 --name 指定员工姓名</source>
+        <translation>Please give the staff member's name with --name</translation>
+    </message>
+    <message>
+        <source>--role/--department/--phone 只用于 wuyedesk staff add</source>
+        <translation>--role/--department/--phone are only for wuyedesk staff add</translation>
+    </message>
+    <message>
+        <source>已新增 {0}（{1}），可以用姓名和 PIN 登录</source>
+        <translation>Added {0} ({1}); they can now log in with name and PIN</translation>
+    </message>
+    <message>
+        <source>没有名为「{name}」的员工</source>
+        <translation>There is no staff member called "{name}"</translation>
+    </message>
+    <message>
+        <source>已重设 {0} 的 PIN</source>
+        <translation>PIN of {0} reset</translation>
+    </message>
+    <message>
+        <source>{0} 已恢复在职</source>
+        <translation>{0} is back in post</translation>
+    </message>
+    <message>
+        <source>{0} 已离职，不能再登录</source>
+        <translation>{0} has left and can no longer log in</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>岗位</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>锁定至</source>
+        <translation>Locked Until</translation>
+    </message>
+    <message>
+        <source>在职</source>
+        <translation>In Post</translation>
+    </message>
+    <message>
+        <source>已离职</source>
+        <translation>Left</translation>
+    </message>
+    <message>
         <source>物业管理处桌面程序 wuyedesk</source>
         <translation>wuyedesk, the desk program of the property management office</translation>
     </message>
@@ -466,6 +538,26 @@
     <message>
         <source>目标数据库地址 postgresql+psycopg://用户:密码@主机/数据库名</source>
         <translation>Target database address postgresql+psycopg://user:password@host/dbname</translation>
+    </message>
+    <message>
+        <source>员工账号：列出、新增、重设 PIN、离职、恢复在职</source>
+        <translation>Staff accounts: list, add, reset a PIN, mark as left, back in post</translation>
+    </message>
+    <message>
+        <source>员工姓名</source>
+        <translation>Staff member's name</translation>
+    </message>
+    <message>
+        <source>岗位代号或名称，如 clerk 或 文员（仅 add）</source>
+        <translation>Role code or name, e.g. clerk (add only)</translation>
+    </message>
+    <message>
+        <source>部门代号或名称，如 engineering 或 工程部（仅 add）</source>
+        <translation>Department code or name, e.g. engineering (add only)</translation>
+    </message>
+    <message>
+        <source>电话（仅 add）</source>
+        <translation>Phone (add only)</translation>
     </message>
     <message>
         <source>列出记录（制表符分隔）</source>
@@ -1520,10 +1612,6 @@
         <translation>Lift</translation>
     </message>
     <message>
-        <source>电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
         <source>巡查</source>
         <translation>Patrol</translation>
     </message>
@@ -2316,10 +2404,6 @@
         <translation>Entrance Door</translation>
     </message>
     <message>
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
         <source>业主姓名</source>
         <translation>Owner Name</translation>
     </message>
@@ -2630,10 +2714,6 @@
     <message>
         <source>第 {index} 张表</source>
         <translation>sheet {index}</translation>
-    </message>
-    <message>
-        <source>、</source>
-        <translation>, </translation>
     </message>
     <message>
         <source>{where}的 source 应为 {known} 之一</source>
@@ -4326,12 +4406,20 @@
         <translation>The PIN cannot be all the same digit</translation>
     </message>
     <message>
+        <source>没有「{department}」这个部门，可选：{choices}</source>
+        <translation>There is no department called "{department}"; choose from: {choices}</translation>
+    </message>
+    <message>
         <source>没有「{role}」这个岗位</source>
         <translation>There is no role called "{role}"</translation>
     </message>
     <message>
-        <source>已有名为「{name}」的员工，请加以区分（如 张伟2）</source>
-        <translation>A staff member named "{name}" already exists; please tell them apart (e.g. Zhang Wei 2)</translation>
+        <source>已有名为「{name}」的员工，请加以区分，如「张伟（工程）」</source>
+        <translation>There is already a staff member called "{name}"; please make the names differ, e.g. "Zhang Wei (Engineering)"</translation>
+    </message>
+    <message>
+        <source>只有管理处主任可以办理主任的账号（新增、改岗、重设 PIN、离职）</source>
+        <translation>Only a director may handle a director's account (add, change job, reset PIN, mark as left)</translation>
     </message>
     <message>
         <source>{0}（{1}）不能在此签名，须由{wanted}签名</source>
@@ -4380,6 +4468,62 @@
     <message>
         <source>复制{what}</source>
         <translation>Copied {what}</translation>
+    </message>
+    <message>
+        <source>办公室须至少保留一位在职的管理处主任，请先新增或恢复另一位主任</source>
+        <translation>The office must keep at least one director in post; please add or bring back another director first</translation>
+    </message>
+    <message>
+        <source>部门：{0}</source>
+        <translation>Department: {0}</translation>
+    </message>
+    <message>
+        <source>电话已修改</source>
+        <translation>phone changed</translation>
+    </message>
+    <message>
+        <source>电话已删除</source>
+        <translation>phone removed</translation>
+    </message>
+    <message>
+        <source>没有任何修改</source>
+        <translation>Nothing was changed</translation>
+    </message>
+    <message>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>不能修改自己的岗位，请由另一位主管或主任修改</source>
+        <translation>You cannot change your own role; please ask another supervisor or the director</translation>
+    </message>
+    <message>
+        <source>岗位：{old} → {new}</source>
+        <translation>Role: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{0} 的 PIN 已重设</source>
+        <translation>PIN of {0} reset</translation>
+    </message>
+    <message>
+        <source>，并解除锁定</source>
+        <translation> and account unlocked</translation>
+    </message>
+    <message>
+        <source>{0} 已是{1}状态</source>
+        <translation>{0} is already marked as: {1}</translation>
+    </message>
+    <message>
+        <source>不能把自己设为离职，请由另一位主管或主任办理</source>
+        <translation>You cannot mark yourself as left; please ask another supervisor or the director</translation>
+    </message>
+    <message>
+        <source>{0}（{1}）恢复在职</source>
+        <translation>{0} ({1}) back in post</translation>
+    </message>
+    <message>
+        <source>{0}（{1}）离职</source>
+        <translation>{0} ({1}) left</translation>
     </message>
     <message>
         <source>回访人最多 {_VISITORS_LIMIT} 个字</source>
@@ -5170,10 +5314,6 @@ They are masked by default; exporting full numbers is written to the audit log, 
         <translation>Submitted By</translation>
     </message>
     <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
         <source>呈报时间</source>
         <translation>Submitted At</translation>
     </message>
@@ -5274,10 +5414,6 @@ They are masked by default; exporting full numbers is written to the audit log, 
         <translation>{0} has not filled in a report for this day yet</translation>
     </message>
     <message>
-        <source>{0}：{1}</source>
-        <translation>{0}: {1}</translation>
-    </message>
-    <message>
         <source>已记录抽查：{0}　{1}</source>
         <translation>Spot check recorded: {0}  {1}</translation>
     </message>
@@ -5373,7 +5509,7 @@ Details to update (residents: {0})</translation>
     </message>
     <message>
         <source>特别求助处理经过（每步点一下，自动记下时间和人员）</source>
-        <translation>Special help steps (click each step as it happens; the time and person are recorded)</translation>
+        <translation>Special Help Steps (click each as it happens; time and person are recorded)</translation>
     </message>
     <message>
         <source>通知了谁 / 现场情况（「通知最近人员」「现场情况确认」须先在此填写）</source>
@@ -6603,6 +6739,102 @@ The language changes when wuyedesk starts again.</source>
     <message>
         <source>请在此处签名</source>
         <translation>Please sign here</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>与登录名单上显示的一致</source>
+        <translation>As shown on the login list</translation>
+    </message>
+    <message>
+        <source>请选择岗位</source>
+        <translation>Please choose a role</translation>
+    </message>
+    <message>
+        <source>现为 {0}，不修改请留空</source>
+        <translation>Now {0}; leave empty to keep it</translation>
+    </message>
+    <message>
+        <source>手机或固定电话，可不填</source>
+        <translation>Mobile or landline, optional</translation>
+    </message>
+    <message>
+        <source>4 到 8 位数字</source>
+        <translation>4 to 8 digits</translation>
+    </message>
+    <message>
+        <source>再输入一次 PIN</source>
+        <translation>PIN Again</translation>
+    </message>
+    <message>
+        <source>新 PIN</source>
+        <translation>New PIN</translation>
+    </message>
+    <message>
+        <source>员工管理</source>
+        <translation>Staff Management</translation>
+    </message>
+    <message>
+        <source>离职的员工不能再登录，但姓名仍保留在他经手的记录上。PIN 从不显示。</source>
+        <translation>Staff who have left can no longer log in, but their names stay on the records they handled. PINs are never shown.</translation>
+    </message>
+    <message>
+        <source>新增员工…</source>
+        <translation>Add Staff Member...</translation>
+    </message>
+    <message>
+        <source>修改…</source>
+        <translation>Edit...</translation>
+    </message>
+    <message>
+        <source>重设 PIN…</source>
+        <translation>Reset PIN...</translation>
+    </message>
+    <message>
+        <source>离职</source>
+        <translation>Mark as Left</translation>
+    </message>
+    <message>
+        <source>恢复在职</source>
+        <translation>Back in Post</translation>
+    </message>
+    <message>
+        <source>锁定至 {0}</source>
+        <translation>Locked until {0}</translation>
+    </message>
+    <message>
+        <source>办理人：{0}</source>
+        <translation>Done by: {0}</translation>
+    </message>
+    <message>
+        <source>新增员工</source>
+        <translation>Add Staff Member</translation>
+    </message>
+    <message>
+        <source>已新增 {0}，可以用姓名和 PIN 登录</source>
+        <translation>Added {0}; they can now log in with name and PIN</translation>
+    </message>
+    <message>
+        <source>修改 {0}</source>
+        <translation>Edit {0}</translation>
+    </message>
+    <message>
+        <source>已保存 {0} 的修改</source>
+        <translation>Changes to {0} saved</translation>
+    </message>
+    <message>
+        <source>重设 {0} 的 PIN</source>
+        <translation>Reset PIN of {0}</translation>
+    </message>
+    <message>
+        <source>{0} 离职后不能再登录，姓名仍保留在已有记录上。确定吗？</source>
+        <translation>After leaving, {0} can no longer log in; the name stays on existing records. Continue?</translation>
+    </message>
+    <message>
+        <source>员工管理…</source>
+        <translation>Staff Management...</translation>
     </message>
     <message>
         <source>资料核验日期</source>

@@ -155,6 +155,7 @@ def main_screens(office) -> Iterator[tuple[str, QWidget]]:  # type: ignore[no-un
     from wuyedesk.ui.register import RegisterWindow
     from wuyedesk.ui.repair_desk import RepairDeskWindow
     from wuyedesk.ui.resident_form import ResidentDialog
+    from wuyedesk.ui.staff_admin import StaffAdminWindow
     from wuyedesk.ui.start import UnlockDialog
     from wuyedesk.ui.supervisor_desk import SupervisorDeskWindow
     from wuyedesk.ui.visit_desk import VisitDeskWindow
@@ -177,6 +178,7 @@ def main_screens(office) -> Iterator[tuple[str, QWidget]]:  # type: ignore[no-un
     yield "monthly_export", MonthlyExportDialog(office, boss)
     yield "reconciliation", ReconciliationWindow(office, staff[Role.eng_supervisor])
     yield "resident_form", ResidentDialog(office, staff[Role.clerk], codes[0], None)
+    yield "staff_admin", StaffAdminWindow(office, staff[Role.director])
 
 
 def _unit_codes(office) -> list[str]:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ import pytest
 SCRIPT = Path(__file__).with_name("english_check.py")
 SCREENS = {"unlock", "login", "main_window", "register", "help_log", "repair_desk",
            "visit_desk", "daily_report", "supervisor_desk", "monthly_export",
-           "reconciliation", "resident_form"}  # fmt: skip
+           "reconciliation", "resident_form", "staff_admin"}  # fmt: skip
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 

@@ -13,9 +13,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wuyedesk.domain.errors import UserError, ValidationError
+from wuyedesk.domain.errors import PermissionDenied, UserError, ValidationError
+from wuyedesk.domain.kinds import Department, labels
 from wuyedesk.domain.roles import ROLE_LABELS, Role
-from wuyedesk.domain.validators import check_name
+from wuyedesk.domain.validators import check_name, check_phone
 from wuyedesk.i18n import tr
 from wuyedesk.services.context import Actor
 from wuyedesk.services.permissions import require
@@ -80,13 +81,36 @@ def check_pin(pin: str) -> str:
     return pin
 
 
+def check_department(text: str | None) -> str | None:
+    """Return a department's code from its code or its label (empty: no department)."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    for code, label in labels(Department).items():
+        if value in (code, label):
+            return code
+    raise ValidationError(
+        "department",
+        tr("没有「{department}」这个部门，可选：{choices}").format(
+            department=value, choices=tr("、").join(labels(Department).values())
+        ),
+    )
+
+
 def _info(staff: Staff) -> StaffInfo:
     role = Role(staff.role)
     return StaffInfo(staff.id, staff.name, role, ROLE_LABELS[role], staff.department, staff.active)
 
 
 def add_staff_in(
-    session: Session, actor: Actor, name: str, role: str, pin: str, department: str | None = None
+    session: Session,
+    actor: Actor,
+    name: str,
+    role: str,
+    pin: str,
+    department: str | None = None,
+    *,
+    phone: str | None = None,
 ) -> Staff:
     """Add a member of staff inside an open transaction (also used by set-up and demo)."""
     name = check_name(name)
@@ -95,11 +119,19 @@ def add_staff_in(
     except ValueError:
         raise ValidationError("role", tr("没有「{role}」这个岗位").format(role=role)) from None
     pin = check_pin(pin)
+    department = check_department(department)
+    number = check_phone(phone) if phone and phone.strip() else None
     if session.scalar(select(Staff.id).where(Staff.name == name)) is not None:
         raise ValidationError(
-            "name", tr("已有名为「{name}」的员工，请加以区分（如 张伟2）").format(name=name)
+            "name", tr("已有名为「{name}」的员工，请加以区分，如「张伟（工程）」").format(name=name)
         )
-    staff = Staff(name=name, role=role_value.value, department=department, pin_hash=hash_pin(pin))
+    staff = Staff(
+        name=name,
+        role=role_value.value,
+        department=department,
+        phone=number,
+        pin_hash=hash_pin(pin),
+    )
     session.add(staff)
     session.flush()
     audit.append(
@@ -113,6 +145,19 @@ def add_staff_in(
     return staff
 
 
+ONLY_DIRECTOR = tr("只有管理处主任可以办理主任的账号（新增、改岗、重设 PIN、离职）")
+
+
+def guard_director(actor: Actor, *roles: str) -> None:
+    """Refuse a non-director's change that gives or touches a director's account.
+
+    A supervisor manages staff, but resetting a director's PIN (or making someone director)
+    would let them act with the director's rights.
+    """
+    if actor.role is not Role.director and Role.director.value in roles:
+        raise PermissionDenied(ONLY_DIRECTOR)
+
+
 def add_staff(
     office: OfficeFile,
     actor: Actor,
@@ -120,11 +165,14 @@ def add_staff(
     role: str,
     pin: str,
     department: str | None = None,
+    *,
+    phone: str | None = None,
 ) -> StaffInfo:
     """Add a member of staff who can then log in with name and PIN."""
     require(actor, "staff.manage")
+    guard_director(actor, role)
     with office.transaction() as session:
-        return _info(add_staff_in(session, actor, name, role, pin, department))
+        return _info(add_staff_in(session, actor, name, role, pin, department, phone=phone))
 
 
 def list_staff(office: OfficeFile, *, active_only: bool = True) -> list[StaffInfo]:

@@ -9,9 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -109,7 +111,13 @@ class HelpLogWindow(QWidget):
         self.panel.changed.connect(self.refresh)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.table)
-        lower.addWidget(self.panel)
+        # A special request's step log grows with its notes: the panel scrolls, never clips.
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self.panel)
+        lower.addWidget(scroller)
         lower.setStretchFactor(0, 1)
         lower.setSizes([700, 480])
         self.scope, self.date_from, self.date_to, filters = date_filters(

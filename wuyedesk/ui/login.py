@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from wuyedesk.domain.errors import UserError
+from wuyedesk.domain.kinds import Department, labels
 from wuyedesk.i18n import tr
 from wuyedesk.lazy import lazy_module
 from wuyedesk.services.context import Actor
@@ -75,7 +76,8 @@ class LoginDialog(QDialog):
             )
             item.setData(STAFF_ID_ROLE, person.id)
             item.setData(STAFF_NAME_ROLE, person.name)
-            item.setToolTip(person.department or person.role_label)
+            department = labels(Department).get(person.department or "", person.department)
+            item.setToolTip(department or person.role_label)
             self.staff_list.addItem(item)
         self.pin.clear()
         clear_errors(self.form)

@@ -33,6 +33,7 @@ from wuyedesk.services.residents import search_residents
 from wuyedesk.store.office_file import OfficeFile
 from wuyedesk.ui.estate_tree import EstateTreeView
 from wuyedesk.ui.language_menu import add_language_menu
+from wuyedesk.ui.staff_admin import add_staff_admin_action
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(tr("锁定(&L)"), self.lock_now.emit, "Ctrl+L")
         file_menu.addAction(self.switch_action)
         file_menu.addAction(self.lock_action)
+        add_staff_admin_action(self, file_menu)  # 员工管理…, for managers
         add_language_menu(file_menu, self)
         file_menu.addSeparator()
         file_menu.addAction(self._action(tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit))
